@@ -1,0 +1,54 @@
+"""Sphinx configuration of the LWKD Archive.
+
+`make html` builds the bundled sample issue; after `make archive` (or
+`python -m lwkd_archive import`) the imported issues in source/archive/ are
+built instead, and the sample steps aside so no week appears twice.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ARCHIVE = HERE / "source" / "archive"
+
+project = "LWKD Archive"
+author = "LWKD contributors"
+copyright = "Last Week in Kubernetes Development contributors (CC BY 4.0)"
+language = "en"
+
+extensions = ["myst_parser", "sphinx_design", "ablog", "lwkd_archive"]
+
+root_doc = "index"
+templates_path = ["_templates"]
+html_static_path = ["_static"]
+exclude_patterns = ["archive/_*"]
+if any(ARCHIVE.glob("*/*.md")):
+    exclude_patterns.append("issues/**")
+
+# Markdown: MyST with the syntax the importer writes and the roles need.
+myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline"]
+myst_heading_anchors = 0
+suppress_warnings: list[str] = []
+
+# ablog: every issue is a post; dates are UTC.
+blog_title = "Last Week in Kubernetes Development"
+blog_path = "archive/all"
+blog_post_pattern = ["issues/*", "archive/*/*"]
+blog_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "https://lwkd-archive.readthedocs.io/en/latest/")
+post_date_format = "%d %B %Y"
+post_date_format_short = "%Y-%m-%d"
+post_auto_excerpt = 1
+post_auto_orphan = True
+
+# Theme: Sphinx's `basic` with the archive's own templates and stylesheet,
+# which keeps pages small and makes no request to another host.
+html_theme = "basic"
+html_title = "LWKD Archive"
+html_css_files = ["lwkd.css"]
+html_copy_source = False
+html_show_sourcelink = False
+
+# KEP facts compiled by the importer from kubernetes/enhancements, if present.
+lwkd_kep_facts = str(ARCHIVE / "keps.json") if (ARCHIVE / "keps.json").exists() else ""

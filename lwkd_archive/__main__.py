@@ -1,0 +1,5 @@
+"""``python -m lwkd_archive``: the archive's command line."""
+
+from lwkd_archive.cli import main
+
+raise SystemExit(main())

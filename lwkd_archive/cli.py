@@ -1,0 +1,29 @@
+"""Command line: ``python -m lwkd_archive COMMAND``; each command lives in its own module."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Sequence
+
+#: Modules that each provide ``add_parser(subparsers)`` and ``run(args) -> int``.
+COMMANDS: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m lwkd_archive",
+        description="Import, write and check issues of the LWKD Archive.",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(name)
+        sub = module.add_parser(subparsers)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return int(args.run(args))

@@ -1,0 +1,90 @@
+"""The canonical list of Kubernetes community groups and the spellings that name them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+KIND_PREFIXES = {"sig": "SIG", "wg": "WG", "committee": "Committee", "ug": "UG"}
+
+
+@dataclass(frozen=True)
+class Group:
+    """One SIG, working group, committee or user group."""
+
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    archived: bool = False
+    renamed_to: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.slug.split("-", 1)[0]
+
+    @property
+    def tag(self) -> str:
+        """The ablog tag of the group; ablog slugifies it back to :attr:`slug`."""
+        return self.slug
+
+
+def normalise(text: str) -> str:
+    """Fold case, spaces, hyphens and underscores so that spellings compare equal."""
+    return re.sub(r"[\s_-]+", "-", text.strip().lower()).strip("-#")
+
+
+class GroupTable:
+    """Look groups up by slug or by any spelling in the alias table."""
+
+    def __init__(self, groups: list[Group]) -> None:
+        self.groups = {g.slug: g for g in groups}
+        self._by_spelling: dict[str, Group] = {}
+        for group in groups:
+            kind, _, rest = group.slug.partition("-")
+            spellings = [group.slug, group.name, *group.aliases]
+            if kind in {"sig", "wg"}:
+                # "node" alone and "Node SIG" name SIG Node too.
+                spellings += [rest, f"{rest}-{kind}"]
+            for spelling in spellings:
+                self._by_spelling.setdefault(normalise(spelling), group)
+
+    def __iter__(self):
+        return iter(self.groups.values())
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def get(self, slug: str) -> Group | None:
+        return self.groups.get(slug)
+
+    def resolve(self, text: str) -> Group | None:
+        """The group ``text`` names (``node``, ``SIG-Node``, ``sig node``...), following renames."""
+        group = self._by_spelling.get(normalise(text))
+        seen = set()
+        while group is not None and group.renamed_to and group.slug not in seen:
+            seen.add(group.slug)
+            group = self.groups.get(group.renamed_to, group)
+        return group
+
+
+@cache
+def load_groups() -> GroupTable:
+    """The table shipped in ``lwkd_archive/data/groups.yaml``."""
+    text = resources.files("lwkd_archive").joinpath("data/groups.yaml").read_text("utf-8")
+    rows = yaml.safe_load(text)["groups"]
+    return GroupTable(
+        [
+            Group(
+                slug=row["slug"],
+                name=row["name"],
+                aliases=tuple(row.get("aliases", ())),
+                archived=bool(row.get("archived", False)),
+                renamed_to=row.get("renamed_to", ""),
+            )
+            for row in rows
+        ]
+    )
