@@ -36,7 +36,9 @@ suppress_warnings: list[str] = []
 blog_title = "Last Week in Kubernetes Development"
 blog_path = "archive/all"
 blog_post_pattern = ["issues/*", "archive/*/*"]
-blog_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "https://lwkd-archive.readthedocs.io/en/latest/")
+blog_baseurl = os.environ.get(
+    "READTHEDOCS_CANONICAL_URL", "https://lwkd-archive.readthedocs.io/en/latest/"
+)
 post_date_format = "%d %B %Y"
 post_date_format_short = "%Y-%m-%d"
 post_auto_excerpt = 1

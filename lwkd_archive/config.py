@@ -46,7 +46,9 @@ def validate(app: Sphinx, config: Config) -> None:
             "with --enhancements, or set it to ''"
         )
     if "/" not in config.lwkd_default_pr_repo:
-        raise ConfigError(f"lwkd_default_pr_repo must look like org/repo, not {config.lwkd_default_pr_repo!r}")
+        raise ConfigError(
+            f"lwkd_default_pr_repo must look like org/repo, not {config.lwkd_default_pr_repo!r}"
+        )
 
 
 def archive_config(app: Sphinx) -> ArchiveConfig:

@@ -24,5 +24,8 @@ def rootdir() -> Path:
 def corpus() -> Path:
     """The real LWKD and enhancements data; tests that need it skip without it."""
     if not (CORPUS / "lwkd" / "_posts").is_dir():
-        pytest.skip(f"corpus not found at {CORPUS} (set LWKD_CORPUS or place ../shared/corpus beside the checkout)")
+        pytest.skip(
+            f"corpus not found at {CORPUS}: place ../shared/corpus beside the checkout "
+            "or set LWKD_CORPUS"
+        )
     return CORPUS

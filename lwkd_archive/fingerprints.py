@@ -1,0 +1,56 @@
+"""Skip regenerating an output file whose inputs did not change since the last build."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+
+def fingerprint(*parts: object) -> str:
+    """A stable digest of the inputs an output is made from."""
+    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class Fingerprints:
+    """Digests of generated outputs, kept in a JSON file in the output folder.
+
+    Kept beside the outputs rather than in the environment so that a wiped
+    output folder (``make clean``) regenerates everything.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self._old: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self._old = {}
+        self._new: dict[str, str] = {}
+
+    def is_current(self, name: str, digest: str, output: Path) -> bool:
+        """True when ``output`` exists and was made from the same inputs; records ``digest``."""
+        self._new[name] = digest
+        return self._old.get(name) == digest and output.exists()
+
+    def save(self) -> None:
+        if self._new == self._old:
+            return
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self._new, sort_keys=True, indent=0), encoding="utf-8")
+        tmp.replace(self.path)
+        self._old = dict(self._new)
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` atomically unless the file already holds exactly it."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    return True
