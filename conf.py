@@ -29,8 +29,8 @@ if any(ARCHIVE.glob("*/*.md")):
 
 # Markdown: MyST with the syntax the importer writes and the roles need.
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline"]
-myst_heading_anchors = 0
-suppress_warnings: list[str] = []
+# Heading anchors let links between issues name a section (`2022-11-27.md#developer-news`).
+myst_heading_anchors = 3
 
 # ablog: every issue is a post; dates are UTC.
 blog_title = "Last Week in Kubernetes Development"
@@ -51,6 +51,8 @@ html_title = "LWKD Archive"
 html_css_files = ["lwkd.css"]
 html_copy_source = False
 html_show_sourcelink = False
+html_use_index = False
+html_domain_indices = False
 
 # KEP facts compiled by the importer from kubernetes/enhancements, if present.
 lwkd_kep_facts = str(ARCHIVE / "keps.json") if (ARCHIVE / "keps.json").exists() else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lwkd_archive import archive_pages, blog, config, feeds, timeline
+from lwkd_archive import archive_pages, blog, config, feeds, templating, timeline
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -14,6 +14,8 @@ __version__ = "0.1.0"
 
 def setup(app: Sphinx) -> dict[str, object]:
     config.register(app)
+    # Templates of the generated pages, without touching templates_path.
+    templating.setup(app)
     # ablog reads the posts; the archive replaces its page and feed generators.
     blog.setup(app)
     # Previous/next links, and rewriting the pages a new issue changes.

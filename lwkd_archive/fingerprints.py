@@ -21,7 +21,8 @@ class Fingerprints:
     """
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        # Sphinx hands out str-compatible paths whose replace() is str.replace.
+        self.path = Path(path)
         try:
             self._old: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -44,6 +45,7 @@ class Fingerprints:
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write ``data`` atomically unless the file already holds exactly it."""
+    path = Path(path)
     try:
         if path.read_bytes() == data:
             return False

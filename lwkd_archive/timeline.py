@@ -137,6 +137,7 @@ def add_navigation_context(
     year = str(metadata.get("week_ending", ""))[:4]
     year_url = app.builder.get_relative_uri(pagename, f"archive/{year}")
     nav: dict[str, Any] = {"year": year, "year_url": year_url}
+    nav["published"] = str(metadata.get("date", "")).strip()
     old_path = str(metadata.get("lwkd_url", "")).strip()
     if old_path.startswith("/"):
         nav["original_url"] = app.config.lwkd_upstream_url.rstrip("/") + old_path

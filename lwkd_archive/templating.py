@@ -1,0 +1,34 @@
+"""Make the templates of the archive's generated pages available to the HTML builder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.jinja2glue import BuiltinTemplateLoader, SphinxFileSystemLoader
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def add_template_loader(app: Sphinx) -> None:
+    """Add the package's templates after the project's own and before the theme's.
+
+    A project can still override any of them from its ``templates_path``;
+    adding them here instead of to ``templates_path`` keeps the
+    configuration, and so the build, unchanged between runs.
+    """
+    builder = app.builder
+    if not isinstance(builder, StandaloneHTMLBuilder):
+        return
+    if not isinstance(builder.templates, BuiltinTemplateLoader):
+        return
+    loaders = builder.templates.loaders
+    loaders.insert(builder.templates.templatepathlen, SphinxFileSystemLoader(str(TEMPLATES)))
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("builder-inited", add_template_loader)
