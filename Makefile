@@ -6,7 +6,7 @@ BUILDDIR ?= _build
 LWKD_REPO ?= https://github.com/kubernetes-sigs/lwkd.git
 ENHANCEMENTS_REPO ?= https://github.com/kubernetes/enhancements.git
 
-.PHONY: help html archive import test lint clean
+.PHONY: help html test bench lint clean
 .DEFAULT_GOAL := help
 
 help: ## List the targets
@@ -17,6 +17,9 @@ html: ## Build the site (the bundled sample, or the imported archive) into _buil
 
 test: ## Run the tests
 	$(PYTHON) -m pytest
+
+bench: ## Measure builds of the full corpus against bare Sphinx (needs ../shared/corpus)
+	$(PYTHON) benchmarks/bench.py
 
 lint: ## Check style with ruff
 	$(PYTHON) -m ruff check .
