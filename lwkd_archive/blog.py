@@ -8,6 +8,7 @@ from ablog import post as ablog_post
 from ablog.blog import Blog
 
 if TYPE_CHECKING:
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
@@ -59,6 +60,17 @@ def merge_ablog_posts(
             posts[docname] = infos
 
 
+def drop_post_doctree_copies(app: Sphinx, doctree: nodes.document) -> None:
+    """Forget the copy of the whole page ablog keeps with each post.
+
+    ablog uses it only for full-text feeds and its own post pages, which the
+    archive does not use; keeping it would double the environment's memory
+    and the size of its pickle.
+    """
+    for info in getattr(app.env, "ablog_posts", {}).get(app.env.docname, ()):
+        info["doctree"] = None
+
+
 def declare_ablog_parallel_safe(app: Sphinx) -> None:
     """Mark ablog parallel-read-safe now that :func:`merge_ablog_posts` merges its data."""
     extension = app.extensions.get("ablog")
@@ -74,3 +86,5 @@ def setup(app: Sphinx) -> None:
     app.connect("config-inited", reset_ablog_state, priority=400)
     app.connect("config-inited", drop_ablog_stylesheets, priority=600)
     app.connect("env-merge-info", merge_ablog_posts)
+    # Priority 600: after ablog's own doctree-read listener has recorded the post.
+    app.connect("doctree-read", drop_post_doctree_copies, priority=600)

@@ -114,3 +114,43 @@ def test_new_issue_updates_neighbours_year_page_home_and_feed(app, make_app):
     assert "Week Ending January 14, 2024" in (again.outdir / "feeds" / "atom.xml").read_text()
     # An issue whose neighbours did not change is not rewritten.
     assert untouched.stat().st_mtime_ns == before
+
+
+def write_issues(srcdir, weeks: int) -> None:
+    """A project of ``weeks`` consecutive issues, enough for Sphinx to read in parallel."""
+    import datetime as dt
+    import shutil
+
+    from tests.conftest import ROOTS
+
+    shutil.copytree(ROOTS / "test-timeline", srcdir)
+    first = dt.date(2024, 2, 4)
+    for i in range(weeks):
+        week = first + dt.timedelta(weeks=i)
+        pub = week + dt.timedelta(days=3)
+        title = f"Week Ending {week:%B} {week.day}, {week.year}"
+        (srcdir / "issues" / f"{week}.md").write_text(
+            NEW_ISSUE.replace("2024-01-17", str(pub))
+            .replace("2024-01-14", str(week))
+            .replace("/2024/20240117", f"/{pub.year}/{pub:%Y%m%d}")
+            .replace("Week Ending January 14, 2024", title),
+            encoding="utf-8",
+        )
+
+
+def test_parallel_read_gives_the_same_site(make_app, tmp_path):
+    outputs = {}
+    for jobs in (1, 2):
+        srcdir = tmp_path / f"j{jobs}"
+        write_issues(srcdir, 12)
+        app = make_app("html", srcdir=srcdir, parallel=jobs)
+        app.build()
+        assert app.warning.getvalue() == ""
+        outputs[jobs] = {
+            p.relative_to(app.outdir).as_posix(): p.read_text(encoding="utf-8")
+            for p in app.outdir.rglob("*")
+            if p.suffix in {".html", ".xml"} and p.name != "search.html"
+        }
+        app.cleanup()
+    assert len(outputs[1]) > 15
+    assert outputs[1] == outputs[2]
