@@ -99,6 +99,10 @@ class TimelineDomain(Domain):
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         pass
 
+    def resolve_any_xref(self, env, fromdocname, builder, target, node, contnode) -> list:
+        # The timeline has no reference targets of its own.
+        return []
+
 
 def _link_snapshot(entries: list[IssueEntry]) -> dict[str, list[str]]:
     snapshot = {}
