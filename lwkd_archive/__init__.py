@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lwkd_archive import archive_pages, blog, config, feeds, templating, timeline
+from lwkd_archive import (
+    api,
+    archive_pages,
+    blog,
+    config,
+    domain,
+    feeds,
+    tags,
+    templating,
+    timeline,
+    xref_pages,
+)
+from lwkd_archive import roles as archive_roles
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -18,12 +30,28 @@ def setup(app: Sphinx) -> dict[str, object]:
     templating.setup(app)
     # ablog reads the posts; the archive replaces its page and feed generators.
     blog.setup(app)
+
+    # Writers' roles; KEP and group references resolve through the `lwkd` domain.
+    app.add_role("kep", archive_roles.KepRole())
+    app.add_role("sig", archive_roles.SigRole())
+    app.add_role("pr", archive_roles.PullRequestRole())
+    app.add_domain(domain.ArchiveDomain)
+    # Record issues and their mentions once the page's metadata is known.
+    app.connect("doctree-read", domain.collect_mentions)
+    # KEP and group mentions become ablog tags before ablog reads the front matter.
+    app.add_transform(tags.AddReferenceTags)
+
     # Previous/next links, and rewriting the pages a new issue changes.
     timeline.setup(app)
     # The archive by year, regenerated only when its issues change.
     archive_pages.setup(app)
-    # Atom feeds for the archive, each KEP and each SIG, written only when changed.
+    # KEP and group pages with their indexes, regenerated only when they change.
+    app.connect("html-collect-pages", xref_pages.generate_xref_pages)
+    app.connect("html-page-context", xref_pages.add_issue_topics)
+    # Atom feeds for the archive, each KEP and each group, written only when changed.
     feeds.setup(app)
+    # api/*.json for scripts and other sites.
+    app.connect("build-finished", api.write_api)
     return {
         "version": __version__,
         "env_version": 1,

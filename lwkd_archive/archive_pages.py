@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from lwkd_archive.fingerprints import Fingerprints, fingerprint
+from lwkd_archive.fingerprints import changed_pages
 from lwkd_archive.timeline import IssueEntry, issue_entries
 
 if TYPE_CHECKING:
@@ -18,12 +18,6 @@ ARCHIVE_INDEX = "archive/index"
 
 def year_pagename(year: int) -> str:
     return f"archive/{year}"
-
-
-def _page_inputs(app: Sphinx) -> tuple[object, ...]:
-    """What every generated page depends on besides its own data: templates and HTML config."""
-    builder = app.builder
-    return (builder.templates.newest_template_mtime(), getattr(builder, "config_hash", ""))
 
 
 def _row(entry: IssueEntry) -> dict[str, str]:
@@ -43,11 +37,11 @@ def generate_year_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
     by_year: dict[int, list[IssueEntry]] = defaultdict(list)
     for entry in issue_entries(app.env):
         by_year[entry.year].append(entry)
-    marks = Fingerprints(app.builder.outdir / "archive" / ".fingerprints.json")
-    shared = _page_inputs(app)
     years = sorted(by_year, reverse=True)
     overview = [{"year": y, "count": len(by_year[y]), "pagename": year_pagename(y)} for y in years]
-    pages = [(ARCHIVE_INDEX, {"title": "Issues by year", "years": overview}, "archive_index.html")]
+    pages = [
+        (ARCHIVE_INDEX, {"title": "Issues by year", "years": overview}, "lwkd/archive_index.html")
+    ]
     for i, year in enumerate(years):
         rows = [_row(e) for e in reversed(by_year[year])]
         context = {
@@ -57,14 +51,8 @@ def generate_year_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
             "newer_year": years[i - 1] if i > 0 else None,
             "older_year": years[i + 1] if i + 1 < len(years) else None,
         }
-        pages.append((year_pagename(year), context, "archive_year.html"))
-    for pagename, context, template in pages:
-        digest = fingerprint(shared, template, context)
-        target = app.builder.outdir / f"{pagename}{app.builder.out_suffix}"
-        if not marks.is_current(pagename, digest, target):
-            yield pagename, context, template
-    (app.builder.outdir / "archive").mkdir(parents=True, exist_ok=True)
-    marks.save()
+        pages.append((year_pagename(year), context, "lwkd/archive_year.html"))
+    yield from changed_pages(app, "archive/.fingerprints.json", pages)
 
 
 def setup(app: Sphinx) -> None:

@@ -5,6 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from sphinx.application import Sphinx
+
+Page = tuple[str, dict[str, Any], str]
 
 
 def fingerprint(*parts: object) -> str:
@@ -56,3 +64,24 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     tmp.write_bytes(data)
     tmp.replace(path)
     return True
+
+
+def changed_pages(app: Sphinx, record: str, pages: Iterable[Page]) -> Iterator[Page]:
+    """The generated pages (pagename, context, template) that must be written this build.
+
+    A page is skipped when its output exists and its context, template,
+    the templates' age and the HTML configuration are what they were when it
+    was last written. ``record`` names the fingerprint file in the output folder.
+    """
+    outdir = Path(app.builder.outdir)
+    marks = Fingerprints(outdir / record)
+    shared = (
+        app.builder.templates.newest_template_mtime(),
+        getattr(app.builder, "config_hash", ""),
+    )
+    for pagename, context, template in pages:
+        target = outdir / f"{pagename}{app.builder.out_suffix}"
+        if not marks.is_current(pagename, fingerprint(shared, template, context), target):
+            yield pagename, context, template
+    marks.path.parent.mkdir(parents=True, exist_ok=True)
+    marks.save()

@@ -1,0 +1,86 @@
+"""Machine-readable index of the archive: ``api/issues.json``, ``api/keps.json``, ``api/sigs.json``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util.fileutil import copy_asset_file
+
+from lwkd_archive.domain import ArchiveDomain, kep_pagename, sig_pagename
+from lwkd_archive.fingerprints import write_if_changed
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _url(app: Sphinx, pagename: str) -> str:
+    return app.builder.get_target_uri(pagename)
+
+
+def api_documents(app: Sphinx) -> dict[str, list[dict[str, Any]]]:
+    domain: ArchiveDomain = app.env.domains["lwkd"]
+    issues = []
+    for docname in sorted(domain.issues, key=lambda d: (domain.issues[d]["week_ending"], d)):
+        record = domain.issues[docname]
+        issues.append(
+            {
+                "source": record["source"],
+                "week_ending": record["week_ending"],
+                "published": record["published"],
+                "title": record["title"],
+                "url": _url(app, docname),
+                "keps": domain.keps_of(docname),
+                "sigs": domain.sigs_of(docname),
+            }
+        )
+    kep_mentions = domain.issue_mentions("kep")
+    keps = []
+    for key in sorted(kep_mentions, key=int):
+        number = int(key)
+        facts = domain.kep_facts.get(number)
+        docs = sorted(
+            {m.docname for m in kep_mentions[key]}, key=lambda d: domain.issues[d]["week_ending"]
+        )
+        keps.append(
+            {
+                "number": number,
+                "title": domain.kep_title(number),
+                "owning_sig": facts.owning_sig if facts else "",
+                "status": facts.status if facts else "",
+                "stage": facts.stage if facts else "",
+                "url": _url(app, kep_pagename(number)),
+                "issues": [_url(app, d) for d in docs],
+            }
+        )
+    sig_mentions = domain.issue_mentions("sig")
+    sigs = []
+    for slug in sorted(sig_mentions):
+        group = domain.group(slug)
+        docs = sorted(
+            {m.docname for m in sig_mentions[slug]}, key=lambda d: domain.issues[d]["week_ending"]
+        )
+        sigs.append(
+            {
+                "slug": slug,
+                "name": group.name if group else slug,
+                "url": _url(app, sig_pagename(slug)),
+                "issues": [_url(app, d) for d in docs],
+                "keps": [k["number"] for k in keps if k["owning_sig"] == slug],
+            }
+        )
+    return {"issues": issues, "keps": keps, "sigs": sigs}
+
+
+def write_api(app: Sphinx, exception: Exception | None) -> None:
+    """Write the JSON files (only those whose bytes changed) and the index tables' script."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.builder.outdir)
+    for name, rows in api_documents(app).items():
+        text = json.dumps(rows, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        write_if_changed(outdir / "api" / f"{name}.json", text.encode("utf-8"))
+    copy_asset_file(STATIC / "lwkd-tables.js", outdir / "_static")

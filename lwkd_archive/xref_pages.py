@@ -1,0 +1,164 @@
+"""A page per KEP and per group, and their indexes, regenerated only when what they show changed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from lwkd_archive.domain import ArchiveDomain, Mention, kep_pagename, sig_pagename
+from lwkd_archive.fingerprints import changed_pages
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sphinx.application import Sphinx
+
+KEP_INDEX = "keps/index"
+SIG_INDEX = "sigs/index"
+#: Sentences shown per issue on a KEP or SIG page; the issue itself has the rest.
+SENTENCES_PER_ISSUE = 3
+
+
+def _issue_rows(domain: ArchiveDomain, mentions: list[Mention]) -> list[dict[str, Any]]:
+    """Issues that mention a KEP or group, newest first, with sections and sentences."""
+    by_doc: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        by_doc.setdefault(mention.docname, []).append(mention)
+    rows = []
+    for docname, found in by_doc.items():
+        issue = domain.issues[docname]
+        quotes = []
+        for mention in found:
+            quote = {
+                "section": mention.section,
+                "anchor": mention.anchor,
+                "sentence": mention.sentence,
+            }
+            if quote not in quotes:
+                quotes.append(quote)
+        rows.append(
+            {
+                "docname": docname,
+                "title": issue["title"],
+                "week_ending": issue["week_ending"],
+                "sections": sorted({m.section for m in found if m.section}),
+                "quotes": quotes[:SENTENCES_PER_ISSUE],
+            }
+        )
+    rows.sort(key=lambda r: (r["week_ending"], r["docname"]), reverse=True)
+    return rows
+
+
+def _kep_summary(domain: ArchiveDomain, number: int) -> dict[str, Any]:
+    facts = domain.kep_facts.get(number)
+    owning = facts.owning_sig if facts else ""
+    group = domain.group(owning) if owning else None
+    return {
+        "number": number,
+        "title": domain.kep_title(number) or f"KEP-{number}",
+        "has_facts": facts is not None,
+        "owning_sig": owning,
+        "owning_sig_name": group.name if group else owning,
+        "participating": [
+            {"slug": s, "name": (g.name if (g := domain.group(s)) else s)}
+            for s in (facts.participating_sigs if facts else ())
+        ],
+        "status": facts.status if facts else "",
+        "stage": facts.stage if facts else "",
+        "latest_milestone": facts.latest_milestone if facts else "",
+        "milestones": sorted((facts.milestones if facts else {}).items()),
+        "issue_url": facts.issue_url
+        if facts
+        else f"https://github.com/kubernetes/enhancements/issues/{number}",
+        "readme_url": facts.readme_url if facts else "",
+    }
+
+
+def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
+    """Every KEP and group page with its context, and the two indexes."""
+    domain: ArchiveDomain = app.env.domains["lwkd"]
+    pages = []
+    kep_mentions = domain.issue_mentions("kep")
+    kep_rows = []
+    for key in sorted(kep_mentions, key=int):
+        number = int(key)
+        summary = _kep_summary(domain, number)
+        issues = _issue_rows(domain, kep_mentions[key])
+        summary["issue_count"] = len(issues)
+        kep_rows.append(summary)
+        pages.append(
+            (
+                kep_pagename(number),
+                {"title": f"KEP-{number}: {summary['title']}", "kep": summary, "issues": issues},
+                "lwkd/kep.html",
+            )
+        )
+    sig_mentions = domain.issue_mentions("sig")
+    owned: dict[str, list[dict[str, Any]]] = {}
+    for row in kep_rows:
+        if row["owning_sig"]:
+            owned.setdefault(row["owning_sig"], []).append(row)
+    sig_rows = []
+    for slug in sorted(set(sig_mentions) | set(owned)):
+        group = domain.group(slug)
+        issues = _issue_rows(domain, sig_mentions.get(slug, []))
+        renamed = domain.group(group.renamed_to) if group and group.renamed_to else None
+        info = {
+            "slug": slug,
+            "name": group.name if group else slug,
+            "kind": group.kind if group else slug.split("-", 1)[0],
+            "archived": bool(group and group.archived),
+            "renamed_to": {"slug": renamed.slug, "name": renamed.name} if renamed else None,
+            "issue_count": len(issues),
+            "kep_count": len(owned.get(slug, [])),
+        }
+        sig_rows.append(info)
+        pages.append(
+            (
+                sig_pagename(slug),
+                {"title": info["name"], "sig": info, "issues": issues, "keps": owned.get(slug, [])},
+                "lwkd/sig.html",
+            )
+        )
+    stages = Counter(r["stage"] for r in kep_rows if r["stage"])
+    pages.append(
+        (
+            KEP_INDEX,
+            {"title": "KEPs in LWKD", "keps": kep_rows, "stages": sorted(stages)},
+            "lwkd/kep_index.html",
+        )
+    )
+    pages.append(
+        (
+            SIG_INDEX,
+            {"title": "SIGs, working groups and committees", "sigs": sig_rows},
+            "lwkd/sig_index.html",
+        )
+    )
+    return pages
+
+
+def generate_xref_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """Yield the KEP and group pages whose content changed since the last build."""
+    if app.builder.format == "html":
+        yield from changed_pages(app, "keps/.fingerprints.json", build_pages(app))
+
+
+def add_issue_topics(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
+) -> None:
+    """Give an issue page the KEPs and groups it mentions, linked to their pages."""
+    domain: ArchiveDomain = app.env.domains["lwkd"]
+    if pagename not in domain.issues:
+        return
+    uri = app.builder.get_relative_uri
+    context["lwkd_issue"] = {
+        "keps": [
+            (n, domain.kep_title(n), uri(pagename, kep_pagename(n)))
+            for n in domain.keps_of(pagename)
+        ],
+        "sigs": [
+            (s, (g.name if (g := domain.group(s)) else s), uri(pagename, sig_pagename(s)))
+            for s in domain.sigs_of(pagename)
+        ],
+    }
