@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 KEP_TARGET_RE = re.compile(r"^(?:kep[-\s]?)?#?(?P<number>[1-9]\d{0,5})$", re.IGNORECASE)
 #: ``106715``, ``#106715``, ``enhancements#3137``, ``kubernetes/enhancements#3137``.
 PR_TARGET_RE = re.compile(
-    r"^(?:(?:(?P<org>[\w.-]+)/)?(?P<repo>[\w.-]+))?#?(?P<number>[1-9]\d*)$", re.ASCII
+    r"^(?:(?:(?P<org>[\w.-]+)/)?(?P<repo>[\w.-]+)#|#)?(?P<number>[1-9]\d*)$", re.ASCII
 )
 #: A title LWKD gave a KEP beside its number: ``KEP-3136: beta apis off by default``.
 KEP_TITLE_PREFIX_RE = re.compile(r"^\s*KEP[-\s]?#?\d+\s*[:.-]?\s*", re.IGNORECASE)

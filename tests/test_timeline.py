@@ -80,7 +80,7 @@ def test_feeds_are_atom_with_absolute_urls(app):
     assert self_link[0].get("href") == "https://archive.example/feeds/atom.xml"
 
 
-@pytest.mark.sphinx("html", testroot="timeline")
+@pytest.mark.sphinx("html", testroot="timeline", srcdir="timeline-no-change")
 def test_rebuild_without_changes_writes_nothing(app, make_app):
     app.build()
     outputs = sorted(p for p in app.outdir.rglob("*") if p.is_file())
@@ -94,7 +94,7 @@ def test_rebuild_without_changes_writes_nothing(app, make_app):
     assert rewritten == []
 
 
-@pytest.mark.sphinx("html", testroot="timeline")
+@pytest.mark.sphinx("html", testroot="timeline", srcdir="timeline-new-issue")
 def test_new_issue_updates_neighbours_year_page_home_and_feed(app, make_app):
     app.build()
     untouched = app.outdir / "issues" / "2023-12-31.html"

@@ -1,0 +1,173 @@
+"""KEP and group cross-references: roles, warnings, tags, KEP/SIG pages, api JSON, incremental builds."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.test_timeline import rebuild
+
+NEW_ISSUE = """\
+---
+blogpost: true
+date: 2024-01-24 06:00
+week_ending: 2024-01-21
+lwkd_source: _posts/2024-01-21-update.md
+lwkd_url: /2024/20240124
+---
+
+# Week Ending January 21, 2024
+
+## Promotions
+
+{kep}`3136` graduates to GA.
+"""
+
+
+def read(app, pagename: str) -> str:
+    return (app.outdir / f"{pagename}.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.sphinx("html", testroot="xref")
+def test_roles_link_to_kep_and_group_pages_and_github(app):
+    app.build()
+    assert app.warning.getvalue() == ""
+    page = read(app, "issues/2024-01-07")
+    assert (
+        '<a class="reference internal" href="../keps/3136.html" '
+        'title="KEP-3136: Beta APIs Are Off by Default">'
+    ) in page
+    assert (
+        'href="../sigs/sig-node.html" title="SIG Node"><span class="lwkd-sig">SIG Node</span>'
+        in page
+    )
+    assert 'href="https://github.com/kubernetes/kubernetes/pull/123">#123</a>' in page
+    assert (
+        'href="https://github.com/kubernetes/enhancements/pull/3137">enhancements#3137</a>' in page
+    )
+    # Without a kep.yaml, the hover text is the title the writer gave.
+    later = read(app, "issues/2024-01-14")
+    assert 'title="KEP-4000: Widget scheduling"' in later
+
+
+@pytest.mark.sphinx("html", testroot="xref-bad")
+def test_bad_targets_warn_at_their_line(app):
+    app.build()
+    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    source = app.srcdir / "issues" / "2024-01-07.md"
+    assert f"{source}:11: WARNING: 'abc' is not a KEP number" in warnings
+    assert (
+        f"{source}:13: WARNING: 'nodes' names no SIG, working group or committee: did you mean"
+        in warnings
+    )
+    assert f"{source}:15: WARNING: 'kubernetes/enhancements#pull' is not a pull request" in warnings
+    assert warnings.count("[lwkd.") == 3
+
+
+@pytest.mark.sphinx("html", testroot="xref")
+def test_mentions_become_ablog_tags(app):
+    app.build()
+    tags = app.env.ablog_posts["issues/2024-01-07"][0]["tags"]
+    # "SIG Node" and "sig-node" are one tag.
+    assert tags == ["KEP-3136", "sig-node"]
+    assert app.env.ablog_posts["issues/2024-01-14"][0]["tags"] == [
+        "KEP-4000",
+        "KEP-3136",
+        "wg-batch",
+    ]
+
+
+@pytest.mark.sphinx("html", testroot="xref")
+def test_kep_page_shows_facts_and_every_issue_newest_first(app):
+    app.build()
+    page = read(app, "keps/3136")
+    assert "KEP-3136</span>: Beta APIs Are Off by Default</h1>" in page
+    assert 'href="../sigs/sig-architecture.html">SIG Architecture</a>' in page
+    assert ">stable</span>" in page
+    assert ">implemented</span>" in page
+    assert "stable v1.24" in page
+    assert (
+        "https://github.com/kubernetes/enhancements/tree/master/keps/sig-architecture/3136-beta-apis-off-by-default/README.md"
+        in page
+    )
+    newer, older = page.index("January 14, 2024"), page.index("January 7, 2024")
+    assert newer < older
+    assert (
+        'href="../issues/2024-01-14.html#kep-of-the-week">KEP of the Week</a>: It builds on Beta APIs off'
+        in page
+    )
+    assert "The work for KEP-3136 landed this week." in page
+    without_facts = read(app, "keps/4000")
+    assert "No <code>kep.yaml</code> was found" in without_facts
+    assert "KEP-4000</span>: Widget scheduling</h1>" in without_facts
+
+
+@pytest.mark.sphinx("html", testroot="xref")
+def test_group_pages_and_indexes(app):
+    app.build()
+    node = read(app, "sigs/sig-node")
+    assert "<h1>SIG Node</h1>" in node
+    assert "January 7, 2024" in node
+    assert "January 14, 2024" not in node
+    # SIG Architecture owns KEP-3136 although no issue names the SIG.
+    architecture = read(app, "sigs/sig-architecture")
+    assert 'href="../keps/3136.html">KEP-3136</a>: Beta APIs Are Off by Default' in architecture
+    kep_index = read(app, "keps/index")
+    assert 'data-sig="sig-architecture" data-stage="stable" data-status="implemented"' in kep_index
+    assert '<td data-value="2">2</td>' in kep_index
+    assert (app.outdir / "_static" / "lwkd-tables.js").is_file()
+
+
+@pytest.mark.sphinx("html", testroot="xref")
+def test_api_json(app):
+    app.build()
+    issues = json.loads((app.outdir / "api" / "issues.json").read_text())
+    assert issues[0] == {
+        "keps": [3136],
+        "published": "2024-01-10T06:00:00Z",
+        "sigs": ["sig-node"],
+        "source": "_posts/2024-01-07-update.md",
+        "title": "Week Ending January 7, 2024",
+        "url": "issues/2024-01-07.html",
+        "week_ending": "2024-01-07",
+    }
+    keps = {k["number"]: k for k in json.loads((app.outdir / "api" / "keps.json").read_text())}
+    assert keps[3136]["owning_sig"] == "sig-architecture"
+    assert keps[3136]["issues"] == ["issues/2024-01-07.html", "issues/2024-01-14.html"]
+    sigs = {s["slug"]: s for s in json.loads((app.outdir / "api" / "sigs.json").read_text())}
+    assert sigs["wg-batch"]["issues"] == ["issues/2024-01-14.html"]
+
+
+@pytest.mark.sphinx("html", testroot="xref", srcdir="xref-new-issue")
+def test_new_issue_updates_kep_pages_and_nothing_unrelated(app, make_app):
+    app.build()
+    unrelated = app.outdir / "keps" / "4000.html"
+    before = unrelated.stat().st_mtime_ns
+    (app.srcdir / "issues" / "2024-01-21.md").write_text(NEW_ISSUE, encoding="utf-8")
+    again = rebuild(app, make_app)
+    assert again.warning.getvalue() == ""
+    page = read(again, "keps/3136")
+    assert page.index("January 21, 2024") < page.index("January 14, 2024")
+    assert "Promotions</a>: KEP-3136 graduates to GA." in page
+    assert '<td data-value="3">3</td>' in read(again, "keps/index")
+    keps = json.loads((again.outdir / "api" / "keps.json").read_text())
+    assert len(next(k for k in keps if k["number"] == 3136)["issues"]) == 3
+    assert "kep-3136" in (again.outdir / "feeds" / "kep-3136.xml").read_text().lower()
+    assert "January 21, 2024" in (again.outdir / "feeds" / "kep-3136.xml").read_text()
+    assert unrelated.stat().st_mtime_ns == before
+
+
+@pytest.mark.sphinx("html", testroot="xref", srcdir="xref-drop-mention")
+def test_dropping_a_mention_leaves_no_stale_entry(app, make_app):
+    app.build()
+    issue = app.srcdir / "issues" / "2024-01-14.md"
+    issue.write_text(
+        issue.read_text().replace("It builds on {kep}`Beta APIs off <3136>` and", "It")
+    )
+    again = rebuild(app, make_app)
+    assert "January 14, 2024" not in read(again, "keps/3136")
+    keps = json.loads((again.outdir / "api" / "keps.json").read_text())
+    assert next(k for k in keps if k["number"] == 3136)["issues"] == ["issues/2024-01-07.html"]
+    assert again.env.ablog_posts["issues/2024-01-14"][0]["tags"] == ["KEP-4000", "wg-batch"]
