@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lwkd_archive import (
+    anchors,
     api,
     archive_pages,
     blog,
@@ -40,6 +41,8 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("doctree-read", domain.collect_mentions)
     # KEP and group mentions become ablog tags before ablog reads the front matter.
     app.add_transform(tags.AddReferenceTags)
+    # Headings written with roles keep the anchor lwkd.info gave them.
+    app.add_transform(anchors.RoleHeadingAnchors)
 
     # Previous/next links, and rewriting the pages a new issue changes.
     timeline.setup(app)

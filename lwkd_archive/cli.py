@@ -7,7 +7,7 @@ import importlib
 from collections.abc import Sequence
 
 #: Modules that each provide ``add_parser(subparsers)`` and ``run(args) -> int``.
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("lwkd_archive.importer.command",)
 
 
 def build_parser() -> argparse.ArgumentParser:

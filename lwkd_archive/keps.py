@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from lwkd_archive.yaml_loader import load_yaml
+
 #: ``keps/<sig>/<number>-<slug>/kep.yaml``: the directory number is the KEP number.
 KEP_DIR_RE = re.compile(r"^(?P<number>\d+)-(?P<slug>[a-z0-9][a-z0-9._-]*)$")
 
@@ -50,8 +52,8 @@ def _text(value: object) -> str:
 def read_kep_yaml(path: Path, repo_root: Path) -> KepFacts:
     """Read one ``kep.yaml``; the folder name decides the number when the file disagrees."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         raise KepFileError(f"{path}: cannot read kep.yaml: {exc}") from exc
     if not isinstance(data, dict):
         raise KepFileError(f"{path}:1: kep.yaml is not a mapping")
@@ -86,6 +88,8 @@ def load_enhancements(repo: Path) -> tuple[dict[int, KepFacts], list[str]]:
     facts: dict[int, KepFacts] = {}
     errors: list[str] = []
     for path in sorted((repo / "keps").glob("**/kep.yaml")):
+        if path.parent.name.startswith("NNNN-"):
+            continue  # the KEP template, not a KEP
         try:
             kep = read_kep_yaml(path, repo)
         except KepFileError as exc:

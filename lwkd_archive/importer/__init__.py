@@ -1,0 +1,1 @@
+"""Importer: LWKD's Jekyll posts in, MyST pages of the archive out (no Sphinx involved)."""

@@ -1,0 +1,216 @@
+"""Importing a whole LWKD checkout: read every post, convert it, write the archive's pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lwkd_archive.importer.convert import Context, convert_body, heading_anchors
+from lwkd_archive.importer.findings import Finding, PostError
+from lwkd_archive.importer.jekyll import (
+    SourcePost,
+    canonical_title,
+    jekyll_date,
+    read_post,
+    week_ending_of,
+)
+from lwkd_archive.importer.writer import (
+    read_manifest,
+    remove_stale,
+    write_atomically,
+    write_manifest,
+)
+
+MEDIA = "_media"
+
+
+@dataclass
+class Issue:
+    """A post on its way to becoming a page."""
+
+    post: SourcePost
+    week_ending: dt.date
+    published: dt.datetime
+    old_path: str
+    title: str
+    page: str  # path of the page inside the output folder, e.g. 2022/2022-02-06.md
+
+
+@dataclass
+class Summary:
+    imported: int = 0
+    written: int = 0
+    removed: int = 0
+    failed: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def warned(self) -> int:
+        return sum(not f.error for f in self.findings)
+
+    def line(self) -> str:
+        return f"imported {self.imported}, warned {self.warned}, failed {self.failed}"
+
+
+def _prepare(post: SourcePost) -> Issue:
+    """Dates, week and title of a post, by the rules in the README (each deviation warned)."""
+    raw_title = str(post.front.get("title") or "").strip()
+    if not raw_title:
+        post.warn(1, "no title; the title is made from the week ending date")
+    week_ending = week_ending_of(post, raw_title)
+    if "date" in post.front and post.front["date"] is not None:
+        published, note = jekyll_date(post.front["date"])
+        if note:
+            post.warn(post.key_line("date"), note)
+        if published is None:
+            published = dt.datetime.combine(post.file_date, dt.time(), dt.UTC)
+            post.warn(post.key_line("date"), "the date is unreadable; the file name's date is used")
+    else:
+        published = dt.datetime.combine(post.file_date, dt.time(), dt.UTC)
+        post.warn(
+            1, f"no date in the front matter; Jekyll uses the file name's date, {post.file_date}"
+        )
+    if published.date() < week_ending:
+        post.warn(
+            post.key_line("date"),
+            f"published {published:%Y-%m-%d}, before the week it covers ends ({week_ending}); "
+            "kept, since lwkd.info serves the issue at that date",
+        )
+    title = canonical_title(week_ending, raw_title)
+    if raw_title and raw_title != title:
+        post.warn(
+            post.key_line("title"),
+            f"title {raw_title!r} does not match the week; written as {title!r}",
+        )
+    slug = str(post.front.get("slug") or "")
+    if slug and slug != post.path.stem:
+        post.warn(
+            post.key_line("slug"),
+            f"slug {slug!r} differs from the file name; the file name is used",
+        )
+    return Issue(
+        post=post,
+        week_ending=week_ending,
+        published=published,
+        old_path=f"/{published:%Y}/{published:%Y%m%d}",
+        title=title,
+        page=f"{week_ending:%Y}/{week_ending.isoformat()}.md",
+    )
+
+
+def _front_matter(issue: Issue, raw_title: str) -> str:
+    lines = [
+        "---",
+        "blogpost: true",
+        f"date: {issue.published:%Y-%m-%d %H:%M}",
+        f"week_ending: {issue.week_ending.isoformat()}",
+        f"lwkd_source: {issue.post.source}",
+        f"lwkd_url: {issue.old_path}",
+    ]
+    if raw_title and raw_title != issue.title:
+        escaped = raw_title.replace("\\", "\\\\").replace('"', '\\"')
+        lines.append(f'lwkd_title: "{escaped}"')
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def _posts_in(repo: Path) -> list[Path]:
+    posts = repo / "_posts"
+    return sorted(p for p in posts.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def import_archive(
+    repo: Path,
+    out: Path,
+    add_roles: Callable[[str, int], tuple[str, list[tuple[int, str]]]] | None = None,
+    progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda items: items,
+) -> Summary:
+    """Import every post of an LWKD checkout into ``out``; one bad post never stops the others."""
+    summary = Summary()
+    issues: list[Issue] = []
+    for path in progress(_posts_in(repo)):
+        source = path.relative_to(repo).as_posix()
+        try:
+            post = read_post(path, source)
+        except PostError as exc:
+            summary.findings.append(exc.finding)
+            summary.failed += 1
+            continue
+        issues.append(_prepare(post))
+
+    # Two posts for one week: the later file gets its own page.
+    seen: dict[str, Issue] = {}
+    for issue in sorted(issues, key=lambda i: i.post.source):
+        base, n = issue.page, 2
+        while issue.page in seen:
+            issue.page = base.replace(".md", f"-{n}.md")
+            n += 1
+        if issue.page != base:
+            issue.post.warn(
+                1,
+                f"another post covers the week ending {issue.week_ending}; written as {issue.page}",
+            )
+        seen[issue.page] = issue
+
+    paths: dict[str, Issue] = {}
+    for issue in issues:
+        paths.setdefault(issue.old_path, issue)
+    for issue in issues:
+        for day in (issue.post.file_date, issue.week_ending):
+            paths.setdefault(f"/{day:%Y}/{day:%Y%m%d}", issue)
+    anchors = {old: heading_anchors(issue.post.body) for old, issue in paths.items()}
+
+    written: set[str] = set()
+    for issue in issues:
+        post = issue.post
+        page_dir = posixpath.dirname(issue.page)
+
+        def image_path(src: str, issue: Issue = issue, page_dir: str = page_dir) -> str:
+            ref = src if src.startswith("/") else posixpath.normpath(f"/{issue.published:%Y}/{src}")
+            found = repo / ref.lstrip("/").split("?")[0].split("#")[0]
+            if not found.is_file() or ".." in Path(ref).parts:
+                return ""
+            target = f"{MEDIA}{ref.split('?')[0].split('#')[0]}"
+            data = found.read_bytes()
+            if write_atomically(out / target, data):
+                summary.written += 1
+            written.add(target)
+            return posixpath.relpath(target, page_dir)
+
+        context = Context(
+            issue_paths={old: posixpath.relpath(i.page, page_dir) for old, i in paths.items()},
+            issue_anchors=anchors,
+            image_path=image_path,
+            add_roles=(lambda text, year=issue.week_ending.year: add_roles(text, year))
+            if add_roles
+            else (lambda text: (text, [])),
+        )
+        converted = convert_body(post.body, context)
+        for line, message in converted.notes:
+            post.warn(post.body_line + line - 1, message)
+        raw_title = str(post.front.get("title") or "").strip()
+        page = (
+            _front_matter(issue, raw_title)
+            + f"\n# {issue.title}\n\n"
+            + converted.text.strip("\n")
+            + "\n"
+        )
+        if write_atomically(out / issue.page, page.encode("utf-8")):
+            summary.written += 1
+        written.add(issue.page)
+        summary.imported += 1
+        summary.findings.extend(post.findings)
+
+    previous = read_manifest(out)
+    summary.removed = len(remove_stale(out, previous, written))
+    write_manifest(out, written)
+    return summary
+
+
+def report(summary: Summary, stream=sys.stderr) -> None:
+    for finding in sorted(summary.findings, key=lambda f: (f.path, f.line)):
+        print(finding, file=stream)
