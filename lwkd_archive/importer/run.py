@@ -203,7 +203,7 @@ def import_archive(
             summary.written += 1
         written.add(issue.page)
         summary.imported += 1
-        summary.findings.extend(post.findings)
+        summary.findings.extend(sorted(post.findings, key=lambda f: (f.line, f.message)))
 
     previous = read_manifest(out)
     summary.removed = len(remove_stale(out, previous, written))
@@ -211,6 +211,7 @@ def import_archive(
     return summary
 
 
-def report(summary: Summary, stream=sys.stderr) -> None:
+def report(summary: Summary, stream=None) -> None:
+    stream = stream or sys.stderr
     for finding in sorted(summary.findings, key=lambda f: (f.path, f.line)):
         print(finding, file=stream)
