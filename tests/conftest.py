@@ -29,3 +29,55 @@ def corpus() -> Path:
             "or set LWKD_CORPUS"
         )
     return CORPUS
+
+
+def build_site(workdir: Path, lwkd: Path | None, enhancements: Path | None) -> Path:
+    """A copy of the project, with ``lwkd`` imported when given, built with -W; its output folder."""
+    import shutil
+    import subprocess
+    import sys
+
+    project = workdir / "project"
+    project.mkdir(parents=True, exist_ok=True)
+    for name in ("conf.py", "_templates", "_static"):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, project / name)
+        else:
+            shutil.copy2(src, project / name)
+    shutil.copytree(REPO / "source", project / "source", ignore=shutil.ignore_patterns("archive"))
+    if lwkd is not None:
+        command = [
+            sys.executable,
+            "-m",
+            "lwkd_archive",
+            "import",
+            str(lwkd),
+            "--out",
+            str(project / "source" / "archive"),
+        ]
+        if enhancements is not None:
+            command += ["--enhancements", str(enhancements)]
+        subprocess.run(command, cwd=project, check=True, capture_output=True)
+    out = workdir / "html"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", "-c", str(project),
+         "-d", str(workdir / "doctrees"), str(project / "source"), str(out)],
+        cwd=project, capture_output=True, text=True,
+    )  # fmt: skip
+    if result.returncode != 0:
+        pytest.fail(f"build failed:\n{result.stderr[-5000:]}")
+    (workdir / "build.log").write_text(result.stdout + result.stderr, encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="session")
+def corpus_site(corpus: Path, tmp_path_factory) -> Path:
+    """The full corpus imported and built once per test session (about 15 s)."""
+    return build_site(tmp_path_factory.mktemp("corpus"), corpus / "lwkd", corpus / "enhancements")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The bundled sample, built as `make html` builds it."""
+    return build_site(tmp_path_factory.mktemp("sample"), None, None)
