@@ -34,8 +34,6 @@ LWKD_HOST_RE = re.compile(r"^https?://(?:www\.)?lwkd\.info(?=/|$)", re.I)
 OLD_ISSUE_RE = re.compile(
     r"^/(?P<year>\d{4})/(?P<stamp>\d{8})(?:/|\.html|/index\.html)?(?:#(?P<anchor>.*))?$"
 )
-PLACEHOLDER = "\ue000{}\ue001"
-PLACEHOLDER_RE = re.compile("\ue000(\\d+)\ue001")
 UPSTREAM = "https://lwkd.info"
 
 
@@ -89,27 +87,31 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-class _Masker:
-    """Hides code from the rewriting passes, so nothing inside code is touched."""
+class Masker:
+    """Hides code from the rewriting passes, so nothing inside code is touched.
+
+    Each masker marks with its own tag, so text masked twice (the importer, then
+    the reference rules) is restored correctly.
+    """
 
     def __init__(self) -> None:
         self.saved: list[str] = []
+        self.tag = f"{id(self):x}"
+
+    def _mark(self, index: int) -> str:
+        return f"\ue000{self.tag}.{index}\ue001"
 
     def hide(self, match: re.Match[str]) -> str:
         self.saved.append(match[0])
-        # Keep line numbers: the placeholder carries the code's newlines after it.
-        return PLACEHOLDER.format(len(self.saved) - 1) + "\n" * match[0].count("\n")
+        # Keep line numbers: the mark carries the code's newlines after it.
+        return self._mark(len(self.saved) - 1) + "\n" * match[0].count("\n")
 
     def restore(self, text: str) -> str:
-        def put_back(match: re.Match[str]) -> str:
-            code = self.saved[int(match[1])]
-            return code
-
-        # Drop the newlines that stood in for the code's own.
         for index, code in enumerate(self.saved):
-            mark = PLACEHOLDER.format(index)
-            text = text.replace(mark + "\n" * code.count("\n"), mark, 1)
-        return PLACEHOLDER_RE.sub(put_back, text)
+            mark = self._mark(index)
+            with_lines = mark + "\n" * code.count("\n")
+            text = text.replace(with_lines if with_lines in text else mark, code, 1)
+        return text
 
 
 def _classify_target(target: str) -> str:
@@ -127,7 +129,7 @@ def _classify_target(target: str) -> str:
 def convert_body(body: str, context: Context) -> Conversion:
     """Convert one post body; every link and image is kept or reported."""
     result = Conversion(text="")
-    masker = _Masker()
+    masker = Masker()
     text = FENCE_RE.sub(masker.hide, body)
     text = CODE_SPAN_RE.sub(masker.hide, text)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from lwkd_archive.groups import Group, GroupTable, load_groups
-from lwkd_archive.importer.convert import LINK_RE
+from lwkd_archive.importer.convert import CODE_SPAN_RE, FENCE_RE, LINK_RE, Masker
 from lwkd_archive.keps import KepFacts
 
 #: Before this year a small KEP number is the old sequential numbering.
@@ -107,6 +107,9 @@ def add_roles(
     """Return ``markdown`` with KEP, group and pull-request references written as roles."""
     groups = groups or load_groups()
     notes: list[ReferenceNote] = []
+    # Code, and roles already written (their text is a code span), are left alone.
+    masker = Masker()
+    markdown = CODE_SPAN_RE.sub(masker.hide, FENCE_RE.sub(masker.hide, markdown))
     group_re, spellings = _group_pattern(groups)
 
     def line_at(offset: int) -> int:
@@ -202,7 +205,7 @@ def add_roles(
         out.append(link_roles(match))
         last = match.end()
     out.append(text_roles(markdown[last:], last))
-    return "".join(out), notes
+    return masker.restore("".join(out)), notes
 
 
 def roles_for_year(
