@@ -12,6 +12,8 @@ from lwkd_archive import (
     config,
     domain,
     feeds,
+    redirects,
+    search,
     tags,
     templating,
     timeline,
@@ -53,6 +55,11 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("html-page-context", xref_pages.add_issue_topics)
     # Atom feeds for the archive, each KEP and each group, written only when changed.
     feeds.setup(app)
+    # Search with Pagefind, which finds KEP numbers; Sphinx's own search is switched off.
+    search.setup(app)
+    # Old lwkd.info addresses lead to their issue; a 404 page that helps.
+    app.connect("build-finished", redirects.write_redirects)
+    app.connect("html-collect-pages", redirects.not_found_page)
     # api/*.json for scripts and other sites.
     app.connect("build-finished", api.write_api)
     return {

@@ -24,6 +24,12 @@ class ArchiveWarning(Enum):
     FACTS = "facts"
     """KEP facts that could not be read."""
 
+    SEARCH = "search"
+    """The search index could not be built."""
+
+    REDIRECT = "redirect"
+    """Two issues claim the same old lwkd.info address."""
+
 
 logger = logging.getLogger("lwkd_archive")
 

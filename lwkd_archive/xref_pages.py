@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from lwkd_archive.domain import ArchiveDomain, Mention, kep_pagename, sig_pagename
 from lwkd_archive.fingerprints import changed_pages
+from lwkd_archive.search import group_tokens, kep_tokens
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -89,7 +90,12 @@ def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
         pages.append(
             (
                 kep_pagename(number),
-                {"title": f"KEP-{number}: {summary['title']}", "kep": summary, "issues": issues},
+                {
+                    "title": f"KEP-{number}: {summary['title']}",
+                    "kep": summary,
+                    "issues": issues,
+                    "lwkd_kep_tokens": kep_tokens(number),
+                },
                 "lwkd/kep.html",
             )
         )
@@ -116,7 +122,13 @@ def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
         pages.append(
             (
                 sig_pagename(slug),
-                {"title": info["name"], "sig": info, "issues": issues, "keps": owned.get(slug, [])},
+                {
+                    "title": info["name"],
+                    "sig": info,
+                    "issues": issues,
+                    "keps": owned.get(slug, []),
+                    "lwkd_sig_tokens": group_tokens(slug, info["name"]),
+                },
                 "lwkd/sig.html",
             )
         )

@@ -1,0 +1,93 @@
+"""Old links keep working: a tiny page at each address lwkd.info gave an issue, and a helpful 404."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lwkd_archive.domain import ArchiveDomain
+from lwkd_archive.fingerprints import write_if_changed
+from lwkd_archive.warnings import ArchiveWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+OLD_PATH_RE = re.compile(r"^/(?P<year>\d{4})/(?P<stamp>\d{8})$")
+
+REDIRECT = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<meta name="robots" content="noindex">
+<link rel="canonical" href="{canonical}">
+<script>location.replace({target_js} + location.hash);</script>
+<meta http-equiv="refresh" content="0; url={target}">
+</head>
+<body>
+<p>This issue of LWKD is now at <a href="{target}">{title}</a>.</p>
+</body>
+</html>
+"""
+
+
+def old_pages(domain: ArchiveDomain) -> dict[str, str]:
+    """Old address (``/2022/20220209``) to the docname of the issue it names."""
+    pages: dict[str, str] = {}
+    for docname in sorted(domain.issues):
+        old = domain.issues[docname]["lwkd_url"]
+        if not OLD_PATH_RE.match(old):
+            continue
+        if old in pages:
+            warn(
+                ArchiveWarning.REDIRECT,
+                f"{old} is the old address of both {pages[old]} and {docname}; it leads to {pages[old]}",
+                location=docname,
+            )
+            continue
+        pages[old] = docname
+    return pages
+
+
+def redirect_page(app: Sphinx, from_path: str, docname: str, title: str) -> bytes:
+    """The page at ``from_path`` (relative to the site root) that sends readers to ``docname``."""
+    target_path = app.builder.get_target_uri(docname)
+    target = posixpath.relpath(target_path, posixpath.dirname(from_path) or ".")
+    base = (app.config.html_baseurl or "").rstrip("/")
+    canonical = f"{base}/{target_path}" if base else target
+    text = REDIRECT.format(
+        title=html.escape(title),
+        target=html.escape(target, quote=True),
+        target_js=repr(target),
+        canonical=html.escape(canonical, quote=True),
+    )
+    return text.encode("utf-8")
+
+
+def write_redirects(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``2022/20220209/index.html`` and ``2022/20220209.html`` for every issue."""
+    if exception is not None or app.builder.format != "html":
+        return
+    domain: ArchiveDomain = app.env.domains["lwkd"]
+    outdir = Path(app.builder.outdir)
+    for old, docname in old_pages(domain).items():
+        title = domain.issues[docname]["title"]
+        for path in (f"{old.lstrip('/')}/index.html", f"{old.lstrip('/')}.html"):
+            write_if_changed(outdir / path, redirect_page(app, path, docname, title))
+
+
+def not_found_page(app: Sphinx):
+    """``404.html``: Read the Docs serves it at any depth, so its links are absolute."""
+    if app.builder.format != "html":
+        return
+    domain: ArchiveDomain = app.env.domains["lwkd"]
+    base = (app.config.html_baseurl or "").rstrip("/") + "/"
+    old = {o: base + app.builder.get_target_uri(d) for o, d in old_pages(domain).items()}
+    yield (
+        "404",
+        {"title": "Page not found", "lwkd_base": base, "lwkd_old_pages": old},
+        "lwkd/404.html",
+    )

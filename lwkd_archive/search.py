@@ -1,0 +1,129 @@
+"""Search with Pagefind: index-only text and filters on pages, the search page, the index itself.
+
+Sphinx's own search drops numbers (``3136``) and splits ``KEP-3136``; Pagefind,
+with a few normalised tokens per KEP and group, finds both, ranks the KEP's or
+group's own page first, and loads only the index chunks a query needs.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util.fileutil import copy_asset_file
+
+from lwkd_archive.domain import ArchiveDomain
+from lwkd_archive.groups import load_groups
+from lwkd_archive.warnings import ArchiveWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+STATIC = Path(__file__).resolve().parent / "static"
+BUNDLE = "pagefind"
+
+
+def kep_tokens(number: int) -> str:
+    """Every way a reader types a KEP, as index-only words: ``KEP-3136 kep3136 3136``."""
+    return f"KEP-{number} KEP {number} kep{number} {number}"
+
+
+def group_tokens(slug: str, name: str) -> str:
+    """``sig-node sig node signode SIG Node``: the slug, its words, one token, and the name."""
+    return f"{slug} {slug.replace('-', ' ')} {slug.replace('-', '')} {name}"
+
+
+def query_aliases() -> dict[str, str]:
+    """Spellings of each group (folded) to the single token :func:`group_tokens` indexes."""
+    aliases = {}
+    for group in load_groups():
+        token = group.slug.replace("-", "")
+        kind, _, rest = group.slug.partition("-")
+        for spelling in (group.slug, group.name, *group.aliases, f"{rest} {kind}", rest):
+            folded = re.sub(r"[^a-z0-9]+", "", spelling.lower())
+            # A bare one-word name ("node") is too common a word to mean the group.
+            if folded and (spelling != rest or "-" in rest):
+                aliases.setdefault(folded, token)
+    return aliases
+
+
+class SearchIndex:
+    """Page context for Pagefind, the search page, and running Pagefind after the build."""
+
+    def __init__(self) -> None:
+        self.pages_written = 0
+
+    def builder_inited(self, app: Sphinx) -> None:
+        self.pages_written = 0
+        # Pagefind replaces Sphinx's search: no searchindex.js, no stemming of every page.
+        if app.builder.format == "html" and hasattr(app.builder, "search"):
+            app.builder.search = False
+
+    def page_context(
+        self,
+        app: Sphinx,
+        pagename: str,
+        templatename: str,
+        context: dict[str, Any],
+        doctree: object,
+    ) -> None:
+        self.pages_written += 1
+        domain: ArchiveDomain = app.env.domains["lwkd"]
+        issue = domain.issues.get(pagename)
+        if issue is None:
+            return
+        sections = sorted({m.section for m in domain.mentions.get(pagename, ()) if m.section})
+        context["lwkd_search"] = {
+            "year": issue["week_ending"][:4],
+            "keps": domain.keps_of(pagename),
+            "sigs": domain.sigs_of(pagename),
+            "sections": sections,
+            "tokens": " ".join(
+                [kep_tokens(n) for n in domain.keps_of(pagename)]
+                + [
+                    group_tokens(s, g.name if (g := domain.group(s)) else s)
+                    for s in domain.sigs_of(pagename)
+                ]
+            ),
+        }
+
+    def search_page(self, app: Sphinx):
+        if app.builder.format == "html":
+            yield "search", {"title": "Search", "lwkd_aliases": query_aliases()}, "lwkd/search.html"
+
+    def build_finished(self, app: Sphinx, exception: Exception | None) -> None:
+        if exception is not None or app.builder.format != "html":
+            return
+        outdir = Path(app.builder.outdir)
+        copy_asset_file(STATIC / "lwkd-search.js", outdir / "_static")
+        if self.pages_written == 0 and (outdir / BUNDLE / "pagefind.js").is_file():
+            return  # nothing changed, so the index has not either
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pagefind",
+                "--site",
+                str(outdir),
+                "--output-subdir",
+                BUNDLE,
+                "--silent",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+            warn(ArchiveWarning.SEARCH, f"Pagefind could not index the site: {detail[0]}")
+
+
+def setup(app: Sphinx) -> None:
+    index = SearchIndex()
+    app.connect("builder-inited", index.builder_inited)
+    app.connect("html-page-context", index.page_context)
+    app.connect("html-collect-pages", index.search_page)
+    app.connect("build-finished", index.build_finished)

@@ -1,0 +1,96 @@
+// The archive's search page: Pagefind, with KEP and SIG queries normalised and filters in the URL.
+const form = document.getElementById("search-form");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const root = new URL(document.documentElement.dataset.content_root || "./", window.location.href);
+const aliases = JSON.parse(form.dataset.aliases || "{}");
+const FILTERS = ["year", "sig", "section", "kep"];
+
+// "KEP-3136", "KEP 3136", "kep3136", "KEP #3136" -> kep3136; "SIG Node", "sig node" -> signode.
+export function normalise(query) {
+  let text = query.trim().replace(/\bkep[\s#-]*(\d+)\b/gi, "kep$1");
+  const words = text.split(/\s+/).filter(Boolean);
+  for (let size = Math.min(4, words.length); size >= 1; size -= 1) {
+    for (let start = 0; start + size <= words.length; start += 1) {
+      const folded = words.slice(start, start + size).join("").toLowerCase().replace(/[^a-z0-9]/g, "");
+      if (aliases[folded]) {
+        words.splice(start, size, aliases[folded]);
+        return words.join(" ");
+      }
+    }
+  }
+  return words.join(" ");
+}
+
+
+function setStatus(text) {
+  status.textContent = text;
+}
+
+function fillSelect(select, values, current) {
+  const names = Object.keys(values).sort((a, b) => (select.name === "year" ? b.localeCompare(a) : a.localeCompare(b)));
+  for (const name of names) {
+    const option = document.createElement("option");
+    option.value = name;
+    option.textContent = `${name} (${values[name]})`;
+    select.appendChild(option);
+  }
+  if (current) select.value = current;
+}
+
+function render(results, data) {
+  list.replaceChildren();
+  for (const item of data) {
+    const li = document.createElement("li");
+    const link = document.createElement("a");
+    link.className = "result-title";
+    link.href = item.url;
+    link.textContent = item.meta.title || item.url;
+    const meta = document.createElement("div");
+    meta.className = "result-meta";
+    meta.textContent = item.meta.date ? `published ${item.meta.date}` : "";
+    const excerpt = document.createElement("p");
+    excerpt.innerHTML = item.excerpt; // Pagefind's excerpt: page text with <mark> only.
+    li.append(link, meta, excerpt);
+    list.appendChild(li);
+  }
+}
+
+async function main() {
+  const params = new URLSearchParams(window.location.search);
+  form.q.value = params.get("q") || "";
+  form.kep.value = params.get("kep") || "";
+  let pagefind;
+  try {
+    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+    await pagefind.options({ baseUrl: root.pathname });
+  } catch (error) {
+    setStatus(
+      window.location.protocol === "file:"
+        ? "Search needs the site served over HTTP: run `python -m http.server -d _build/html` and open http://localhost:8000/search.html"
+        : "The search index could not be loaded."
+    );
+    return;
+  }
+  const available = await pagefind.filters();
+  for (const name of ["year", "sig", "section"]) {
+    fillSelect(form[name], available[name] || {}, params.get(name));
+  }
+  form.addEventListener("change", () => form.requestSubmit());
+  const query = form.q.value;
+  const filters = {};
+  for (const name of FILTERS) {
+    const value = params.get(name);
+    if (value) filters[name] = value;
+  }
+  if (!query && !Object.keys(filters).length) {
+    setStatus("Type words, a KEP number or a SIG.");
+    return;
+  }
+  const search = await pagefind.search(query ? normalise(query) : null, { filters });
+  const data = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
+  setStatus(`${search.results.length} result${search.results.length === 1 ? "" : "s"}`);
+  render(search.results, data);
+}
+
+main();
