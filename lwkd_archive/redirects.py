@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lwkd_archive.domain import ArchiveDomain
-from lwkd_archive.fingerprints import write_if_changed
+from lwkd_archive.fingerprints import changed_pages, write_if_changed
 from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:
@@ -86,8 +86,5 @@ def not_found_page(app: Sphinx):
     domain: ArchiveDomain = app.env.domains["lwkd"]
     base = (app.config.html_baseurl or "").rstrip("/") + "/"
     old = {o: base + app.builder.get_target_uri(d) for o, d in old_pages(domain).items()}
-    yield (
-        "404",
-        {"title": "Page not found", "lwkd_base": base, "lwkd_old_pages": old},
-        "lwkd/404.html",
-    )
+    context = {"title": "Page not found", "lwkd_base": base, "lwkd_old_pages": old}
+    yield from changed_pages(app, ".404-page.json", [("404", context, "lwkd/404.html")])

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util.fileutil import copy_asset_file
 
 from lwkd_archive.domain import ArchiveDomain
+from lwkd_archive.fingerprints import changed_pages
 from lwkd_archive.groups import load_groups
 from lwkd_archive.warnings import ArchiveWarning, warn
 
@@ -92,7 +93,12 @@ class SearchIndex:
 
     def search_page(self, app: Sphinx):
         if app.builder.format == "html":
-            yield "search", {"title": "Search", "lwkd_aliases": query_aliases()}, "lwkd/search.html"
+            page = (
+                "search",
+                {"title": "Search", "lwkd_aliases": query_aliases()},
+                "lwkd/search.html",
+            )
+            yield from changed_pages(app, ".search-page.json", [page])
 
     def build_finished(self, app: Sphinx, exception: Exception | None) -> None:
         if exception is not None or app.builder.format != "html":

@@ -108,7 +108,7 @@ def test_kep_page_shows_facts_and_every_issue_newest_first(app):
 def test_group_pages_and_indexes(app):
     app.build()
     node = read(app, "sigs/sig-node")
-    assert "<h1>SIG Node</h1>" in node
+    assert '<h1 data-pagefind-weight="10">SIG Node</h1>' in node
     assert "January 7, 2024" in node
     assert "January 14, 2024" not in node
     # SIG Architecture owns KEP-3136 although no issue names the SIG.
