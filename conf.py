@@ -36,9 +36,12 @@ myst_heading_anchors = 3
 blog_title = "Last Week in Kubernetes Development"
 blog_path = "archive/all"
 blog_post_pattern = ["issues/*", "archive/*/*"]
-blog_baseurl = os.environ.get(
+# The canonical base URL: Read the Docs sets READTHEDOCS_CANONICAL_URL; feeds,
+# canonical links, OpenGraph tags and the sitemap use it.
+html_baseurl = os.environ.get(
     "READTHEDOCS_CANONICAL_URL", "https://lwkd-archive.readthedocs.io/en/latest/"
 )
+blog_baseurl = html_baseurl
 post_date_format = "%d %B %Y"
 post_date_format_short = "%Y-%m-%d"
 post_auto_excerpt = 1

@@ -14,6 +14,7 @@ from lwkd_archive import (
     feeds,
     redirects,
     search,
+    seo,
     tags,
     templating,
     timeline,
@@ -60,6 +61,9 @@ def setup(app: Sphinx) -> dict[str, object]:
     # Old lwkd.info addresses lead to their issue; a 404 page that helps.
     app.connect("build-finished", redirects.write_redirects)
     app.connect("html-collect-pages", redirects.not_found_page)
+    # Canonical URLs, OpenGraph tags and sitemap.xml from the canonical base URL.
+    app.connect("html-page-context", seo.page_context)
+    app.connect("build-finished", seo.write_sitemap)
     # api/*.json for scripts and other sites.
     app.connect("build-finished", api.write_api)
     return {

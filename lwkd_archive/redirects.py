@@ -34,7 +34,7 @@ REDIRECT = """<!DOCTYPE html>
 """
 
 
-def old_pages(domain: ArchiveDomain) -> dict[str, str]:
+def old_pages(domain: ArchiveDomain, *, report: bool = True) -> dict[str, str]:
     """Old address (``/2022/20220209``) to the docname of the issue it names."""
     pages: dict[str, str] = {}
     for docname in sorted(domain.issues):
@@ -42,6 +42,8 @@ def old_pages(domain: ArchiveDomain) -> dict[str, str]:
         if not OLD_PATH_RE.match(old):
             continue
         if old in pages:
+            if not report:
+                continue
             warn(
                 ArchiveWarning.REDIRECT,
                 f"{old} is the old address of both {pages[old]} and {docname}; it leads to {pages[old]}",
@@ -85,6 +87,8 @@ def not_found_page(app: Sphinx):
         return
     domain: ArchiveDomain = app.env.domains["lwkd"]
     base = (app.config.html_baseurl or "").rstrip("/") + "/"
-    old = {o: base + app.builder.get_target_uri(d) for o, d in old_pages(domain).items()}
+    old = {
+        o: base + app.builder.get_target_uri(d) for o, d in old_pages(domain, report=False).items()
+    }
     context = {"title": "Page not found", "lwkd_base": base, "lwkd_old_pages": old}
     yield from changed_pages(app, ".404-page.json", [("404", context, "lwkd/404.html")])
