@@ -59,6 +59,9 @@ def test_links_between_issues_images_and_references(lwkd, tmp_path):
     assert (out / "_media" / "2024" / "images" / "chart.png").read_bytes() == (
         FIXTURE / "2024" / "images" / "chart.png"
     ).read_bytes()
+    # Images on other hosts are not loaded by readers' browsers: they become links.
+    assert "[Image: the process](https://diagrams.example/process.svg)" in text
+    assert "[Image: a remote chart](https://diagrams.example/chart.png)" in text
     # References are explicit roles; the PR number is not taken for the KEP number.
     assert "{sig}`SIG-Node <sig-node>`" in text
     assert (
@@ -77,10 +80,12 @@ def test_each_defect_is_fixed_by_its_rule_and_reported_at_its_line(lwkd, tmp_pat
     out = tmp_path / "out"
     summary = run_import(lwkd, out)
     assert messages(summary, "2024-01-07-update.md") == [
-        "18: inline HTML '</b>' shown as text (the archive renders no raw HTML)",
-        "18: inline HTML '<b>' shown as text (the archive renders no raw HTML)",
-        "18: link [the widget doc]() has no target; its text is kept without a link",
-        "18: link target 'apiserver_request_total' is not a URL; its text is kept without a link",
+        "14: image 'https://diagrams.example/chart.png' is on another host; written as a link to it, not loaded",
+        "14: image 'https://diagrams.example/process.svg' is on another host; shown as its description, not loaded",
+        "20: inline HTML '</b>' shown as text (the archive renders no raw HTML)",
+        "20: inline HTML '<b>' shown as text (the archive renders no raw HTML)",
+        "20: link [the widget doc]() has no target; its text is kept without a link",
+        "20: link target 'apiserver_request_total' is not a URL; its text is kept without a link",
     ]
     text = page(out, "2024/2024-01-07.md")
     assert r"This is \<b>important\</b>. Also see the widget doc and metrics." in text

@@ -148,6 +148,9 @@ def convert_body(body: str, context: Context) -> Conversion:
         kind = _classify_target(target)
         if bang:
             return _rewrite_image(match, label, target, kind, title)
+        if "](" in label:
+            # An image inside a link: `[![alt](src)](href)`.
+            label = LINK_RE.sub(lambda inner: _image_in_link(match, inner), label)
         if kind == "empty":
             result.unlinked += 1
             note(match.start(), f"link [{label}]() has no target; its text is kept without a link")
@@ -186,6 +189,22 @@ def convert_body(body: str, context: Context) -> Conversion:
             )
             anchor = None
         return page + (f"#{anchor}" if anchor else "")
+
+    def _image_in_link(outer: re.Match[str], inner: re.Match[str]) -> str:
+        if not inner["bang"]:
+            return inner[0]
+        src = inner["target"].strip("<>").strip()
+        if _classify_target(src) == "url":
+            # The link around it already leads there; the image is not loaded from another host.
+            result.images.append((_line_of(text, outer.start()), src))
+            note(
+                outer.start(),
+                f"image {src!r} is on another host; shown as its description, not loaded",
+            )
+            return f"Image: {inner['text'] or 'external image'}"
+        return _rewrite_image(
+            outer, inner["text"], src, _classify_target(src), inner["title"] or ""
+        )
 
     def _rewrite_image(match: re.Match[str], alt: str, src: str, kind: str, title: str) -> str:
         line = _line_of(text, match.start())

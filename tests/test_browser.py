@@ -1,0 +1,129 @@
+"""The site as readers use it, in headless Chromium: search, filters, old links, navigation."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser import Browser, chromium, serve
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(chromium_browser):
+    page = chromium_browser.new_page()
+    yield Browser(page)
+    page.close()
+
+
+@pytest.fixture(scope="session")
+def sample_base(sample_site):
+    with serve(sample_site) as base:
+        yield base
+
+
+@pytest.fixture
+def sample(sample_base, browser):
+    return sample_base, browser
+
+
+def test_search_for_a_kep_number_finds_the_issue_after_the_kep_page(sample):
+    base, browser = sample
+    for query in ("q=3136", "q=KEP-3136", "q=KEP%203136", "q=kep3136"):
+        results = browser.search(base, query)
+        assert results[:2] == ["keps/3136.html", "issues/2022-02-06.html"], query
+    assert browser.errors == []
+    assert browser.foreign_requests() == []
+
+
+def test_the_header_search_box_leads_to_results(sample):
+    base, browser = sample
+    browser.page.goto(f"{base}index.html")
+    browser.page.fill(".site-search input", "EasyCLA")
+    browser.page.press(".site-search input", "Enter")
+    browser.page.wait_for_function(
+        "document.getElementById('search-status').textContent.length > 0"
+    )
+    assert "q=EasyCLA" in browser.page.url
+    assert browser.page.eval_on_selector_all("#search-results a.result-title", "e => e.length") == 1
+
+
+def test_a_sig_filter_narrows_results_and_stays_in_the_url(sample):
+    base, browser = sample
+    everything = browser.search(base, "q=kubernetes")
+    filtered = browser.search(base, "q=kubernetes&sig=sig-api-machinery&year=2022")
+    assert 0 < len(filtered) <= len(everything)
+    assert all(r.startswith(("issues/", "sigs/")) for r in filtered)
+    assert browser.page.eval_on_selector("select[name=sig]", "s => s.value") == "sig-api-machinery"
+    assert browser.search(base, "q=kubernetes&year=2019") == []
+
+
+def test_old_address_lands_on_the_issue_at_its_anchor(sample):
+    base, browser = sample
+    for old in ("2022/20220209", "2022/20220209/", "2022/20220209.html"):
+        browser.page.goto(f"{base}{old}#featured-keps")
+        browser.page.wait_for_url("**/issues/2022-02-06.html#featured-keps")
+        assert browser.page.title().startswith("Week Ending February 6, 2022")
+    assert browser.errors == []
+
+
+def test_issue_links_to_its_kep_page_and_back(sample):
+    base, browser = sample
+    page = browser.page
+    page.goto(f"{base}issues/2022-02-06.html")
+    page.click(".issue-topics a.kep >> text=KEP-3136")
+    page.wait_for_url("**/keps/3136.html")
+    assert "KEP-3136" in page.inner_text("h1")
+    page.click("a.mention-issue >> text=Week Ending February 6, 2022")
+    page.wait_for_url("**/issues/2022-02-06.html")
+    page.click("a[title='SIG API Machinery']")
+    page.wait_for_url("**/sigs/sig-api-machinery.html")
+    assert browser.errors == []
+    assert browser.foreign_requests() == []
+
+
+@pytest.mark.corpus
+def test_corpus_queries_rank_the_right_pages_first(corpus_site, browser):
+    keps = {k["number"]: k for k in json.loads((corpus_site / "api" / "keps.json").read_text())}
+    mentioning_3136 = set(keps[3136]["issues"])
+    with serve(corpus_site) as base:
+        for query in ("q=3136", "q=KEP-3136", "q=KEP%203136", "q=kep3136"):
+            results = browser.search(base, query)
+            assert results[0] == "keps/3136.html", query
+            assert mentioning_3136 <= set(results[1:]), query
+        for query, page in (
+            ("q=sig-node", "sigs/sig-node.html"),
+            ("q=SIG%20Node", "sigs/sig-node.html"),
+            ("q=api%20machinery", "sigs/sig-api-machinery.html"),
+        ):
+            assert browser.search(base, query)[0] == page, query
+        assert "archive/2022/2022-02-06.html" in browser.search(base, "q=EasyCLA")
+        everything = browser.search(base, "q=sig-node")
+        filtered = browser.search(base, "q=sig-node&year=2023")
+        assert 0 < len(filtered) < len(everything)
+        assert browser.errors == []
+        assert browser.foreign_requests() == []
+
+
+@pytest.mark.corpus
+def test_every_old_address_of_the_corpus_lands_on_its_issue(corpus_site, browser):
+    issues = json.loads((corpus_site / "api" / "issues.json").read_text())
+    wanted = {}
+    for issue in issues:
+        page = (corpus_site / issue["url"]).read_text(encoding="utf-8")
+        old = page.split('href="https://lwkd.info', 1)[1].split('"', 1)[0]
+        wanted[old] = issue["url"]
+    assert len(wanted) == len(issues) == 334
+    with serve(corpus_site) as base:
+        for old, url in wanted.items():
+            browser.page.goto(f"{base}{old.lstrip('/')}")
+            browser.page.wait_for_url(f"**/{url}")
+        assert browser.errors == []
