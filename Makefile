@@ -6,7 +6,7 @@ BUILDDIR ?= _build
 LWKD_REPO ?= https://github.com/kubernetes-sigs/lwkd.git
 ENHANCEMENTS_REPO ?= https://github.com/kubernetes/enhancements.git
 
-.PHONY: help html import archive test bench lint clean
+.PHONY: help html import archive new check serve test bench lint clean
 .DEFAULT_GOAL := help
 
 help: ## List the targets
@@ -21,6 +21,16 @@ import: ## Import LWKD issues and KEP facts into source/archive (LWKD_REPO, ENHA
 archive: ## Import the full LWKD archive, then build it
 	$(MAKE) import
 	$(MAKE) html
+
+new: ## Start next week's issue in source/issues (WEEK_ENDING=YYYY-MM-DD for another week)
+	$(PYTHON) -m lwkd_archive new $(if $(WEEK_ENDING),--week-ending $(WEEK_ENDING))
+
+check: ## Check issues before publishing (PATHS=... to choose; ENHANCEMENTS=... to check KEP numbers)
+	$(PYTHON) -m lwkd_archive check $(PATHS) $(if $(ENHANCEMENTS),--enhancements $(ENHANCEMENTS))
+
+serve: ## Live preview at http://127.0.0.1:8000, rebuilt on every save
+	$(PYTHON) -m sphinx_autobuild -b html -c . -d $(BUILDDIR)/serve-doctrees --port 8000 \
+		--watch conf.py --watch _templates --watch _static --watch lwkd_archive source $(BUILDDIR)/serve
 
 test: ## Run the tests
 	$(PYTHON) -m pytest

@@ -1,8 +1,9 @@
 """Sphinx configuration of the LWKD Archive.
 
-`make html` builds the bundled sample issue; after `make archive` (or
-`python -m lwkd_archive import`) the imported issues in source/archive/ are
-built instead, and the sample steps aside so no week appears twice.
+`make html` builds what is in source/: the bundled sample issue and any issue
+written with `make new`; after `make archive` (or `python -m lwkd_archive
+import`) also the imported issues in source/archive/, and an issue of
+source/issues/ whose week was imported steps aside, so no week appears twice.
 """
 
 from __future__ import annotations
@@ -24,8 +25,13 @@ root_doc = "index"
 templates_path = ["_templates"]
 html_static_path = ["_static"]
 exclude_patterns = ["archive/_*"]
-if any(ARCHIVE.glob("*/*.md")):
-    exclude_patterns.append("issues/**")
+# An issue in source/issues/ steps aside when the imported archive has the same week
+# (the bundled sample does, once `make archive` ran); new issues written here stay.
+exclude_patterns += [
+    f"issues/{page.name}"
+    for page in (HERE / "source" / "issues").glob("*.md")
+    if any(ARCHIVE.glob(f"*/{page.name}"))
+]
 
 # Markdown: MyST with the syntax the importer writes and the roles need.
 myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline"]

@@ -7,7 +7,11 @@ import importlib
 from collections.abc import Sequence
 
 #: Modules that each provide ``add_parser(subparsers)`` and ``run(args) -> int``.
-COMMANDS: tuple[str, ...] = ("lwkd_archive.importer.command",)
+COMMANDS: tuple[str, ...] = (
+    "lwkd_archive.importer.command",
+    "lwkd_archive.editor.new",
+    "lwkd_archive.editor.check",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

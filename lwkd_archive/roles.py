@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -11,41 +10,11 @@ from sphinx import addnodes
 from sphinx.util.docutils import ReferenceRole
 
 from lwkd_archive.groups import load_groups
+from lwkd_archive.targets import lwkd_title_for_kep, parse_kep_number, parse_pr_target
 from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
-
-#: ``3136``, ``KEP-3136``, ``kep 3136``, ``#3136``.
-KEP_TARGET_RE = re.compile(r"^(?:kep[-\s]?)?#?(?P<number>[1-9]\d{0,5})$", re.IGNORECASE)
-#: ``106715``, ``#106715``, ``enhancements#3137``, ``kubernetes/enhancements#3137``.
-PR_TARGET_RE = re.compile(
-    r"^(?:(?:(?P<org>[\w.-]+)/)?(?P<repo>[\w.-]+)#|#)?(?P<number>[1-9]\d*)$", re.ASCII
-)
-#: A title LWKD gave a KEP beside its number: ``KEP-3136: beta apis off by default``.
-KEP_TITLE_PREFIX_RE = re.compile(r"^\s*KEP[-\s]?#?\d+\s*[:.-]?\s*", re.IGNORECASE)
-
-
-def parse_kep_number(target: str) -> int | None:
-    match = KEP_TARGET_RE.match(target.strip())
-    return int(match["number"]) if match else None
-
-
-def parse_pr_target(target: str, default_repo: str) -> tuple[str, int] | None:
-    """``(org/repo, number)`` of a pull-request target, or None when it is malformed."""
-    match = PR_TARGET_RE.match(target.strip())
-    if not match:
-        return None
-    org, repo = match["org"], match["repo"]
-    if repo and not org:
-        org = "kubernetes"
-    full = f"{org}/{repo}" if repo else default_repo
-    return full, int(match["number"])
-
-
-def lwkd_title_for_kep(text: str) -> str:
-    """The KEP's title as the writer gave it in the role's text, without the number."""
-    return KEP_TITLE_PREFIX_RE.sub("", text).strip()
 
 
 class KepRole(ReferenceRole):

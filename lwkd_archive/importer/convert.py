@@ -20,6 +20,12 @@ LINK_RE = re.compile(
     r"(?P<bang>!?)\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]"
     r"\(\s*(?P<target><[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?P<title>\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
+#: A role already written (``{kep}`3136```): left alone by every pass.
+ROLE_SYNTAX_RE = re.compile(r"\{[a-z][\w:-]*\}`[^`\n]+`")
+#: A pull-request URL with stray characters after its number (``/pull/102377deb``).
+PULL_TYPO_RE = re.compile(
+    r"^(?P<url>https?://github\.com/[\w.-]+/[\w.-]+/pull/\d+)(?P<junk>[^\d/#?][^/#?]*)$"
+)
 #: Kramdown inline attribute lists: ``{: .class}``, ``{:target="_blank"}``.
 IAL_RE = re.compile(r"\{:[^}\n]*\}")
 #: An inline HTML tag (not an autolink such as ``<https://...>``).
@@ -164,6 +170,12 @@ def convert_body(body: str, context: Context) -> Conversion:
             return label
         if kind == "lwkd":
             target = _rewrite_lwkd_link(match, target)
+        elif typo := PULL_TYPO_RE.match(target):
+            note(
+                match.start(),
+                f"pull-request link {target!r} has {typo['junk']!r} after its number; written as {typo['url']}",
+            )
+            target = typo["url"]
         elif kind == "anchor":
             pass
         return f"[{label}]({_safe_target(target)}{title})"

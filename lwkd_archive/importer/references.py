@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from lwkd_archive.groups import Group, GroupTable, load_groups
-from lwkd_archive.importer.convert import CODE_SPAN_RE, FENCE_RE, LINK_RE, Masker
+from lwkd_archive.importer.convert import CODE_SPAN_RE, FENCE_RE, LINK_RE, ROLE_SYNTAX_RE, Masker
 from lwkd_archive.keps import KepFacts
 
 #: Before this year a small KEP number is the old sequential numbering.
@@ -109,7 +109,8 @@ def add_roles(
     notes: list[ReferenceNote] = []
     # Code, and roles already written (their text is a code span), are left alone.
     masker = Masker()
-    markdown = CODE_SPAN_RE.sub(masker.hide, FENCE_RE.sub(masker.hide, markdown))
+    markdown = FENCE_RE.sub(masker.hide, markdown)
+    markdown = CODE_SPAN_RE.sub(masker.hide, ROLE_SYNTAX_RE.sub(masker.hide, markdown))
     group_re, spellings = _group_pattern(groups)
 
     def line_at(offset: int) -> int:

@@ -1,0 +1,1 @@
+"""Tools for LWKD's writers: start next week's issue, check an issue before it is published."""

@@ -1,0 +1,387 @@
+"""``python -m lwkd_archive check PATH...``: lint issues before they are published.
+
+Every finding is ``file:line: CODE what is wrong; how to fix it``. Errors make the
+command fail; warnings are advice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from lwkd_archive.groups import GroupTable, load_groups
+from lwkd_archive.importer.command import project_root
+from lwkd_archive.importer.convert import (
+    CODE_SPAN_RE,
+    FENCE_RE,
+    HTML_TAG_RE,
+    LINK_RE,
+    ROLE_SYNTAX_RE,
+    Masker,
+)
+from lwkd_archive.importer.references import add_roles
+from lwkd_archive.keps import KepFacts, load_enhancements, parse_facts
+from lwkd_archive.targets import parse_kep_number, parse_pr_target, split_role_text
+from lwkd_archive.yaml_loader import load_yaml
+
+ROLE_RE = re.compile(r"\{(?P<name>kep|sig|pr)\}`(?P<text>[^`]*)`")
+HEADING_RE = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<text>\S.*?)[ \t]*#*[ \t]*$", re.M)
+TITLE_RE = re.compile(r"Week Ending (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})$")
+PULL_URL_RE = re.compile(r"^https?://github\.com/[\w.-]+/[\w.-]+/pull/(?P<n>[^/?#]*)")
+ENHANCEMENTS_PR_RE = re.compile(r"enhancements(?:#|/pull/)(?P<n>\d+)")
+HTML_BLOCK_RE = re.compile(r"^[ \t]{0,3}<(?:[A-Za-z][\w-]*|!--)", re.M)
+SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+REQUIRED = ("blogpost", "date", "week_ending")
+
+#: code: (severity, what it is about)
+CODES = {
+    "LWKD101": ("error", "front matter missing or invalid"),
+    "LWKD102": ("error", "title does not match the week"),
+    "LWKD103": ("warning", "week ending that is not a Sunday"),
+    "LWKD201": ("error", "link with an empty target"),
+    "LWKD202": ("error", "link target that is not a URL or a page"),
+    "LWKD203": ("error", "malformed pull-request link or {pr} target"),
+    "LWKD301": ("warning", "KEP not in kubernetes/enhancements"),
+    "LWKD302": ("error", "KEP number that is a pull-request number"),
+    "LWKD303": ("warning", "KEP, SIG or PR written as plain text"),
+    "LWKD304": ("error", "malformed {kep} or unknown {sig} target"),
+    "LWKD401": ("error", "headings out of order"),
+    "LWKD402": ("error", "raw HTML"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    code: str
+    message: str
+
+    @property
+    def severity(self) -> str:
+        return CODES[self.code][0]
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.code} {self.message}"
+
+
+class IssueChecker:
+    """Checks one issue page; findings carry the line in the file."""
+
+    def __init__(self, path: Path, text: str, groups: GroupTable, keps: dict[int, KepFacts] | None):
+        self.path, self.text, self.groups, self.keps = path, text, groups, keps
+        self.findings: list[Finding] = []
+        self.body_offset = 0  # lines before the body
+
+    def add(self, line: int, code: str, message: str) -> None:
+        self.findings.append(Finding(str(self.path), line, code, message))
+
+    def run(self) -> list[Finding]:
+        front = self.front_matter()
+        body = "\n".join(self.text.split("\n")[self.body_offset :])
+        masker = Masker()
+        masked = FENCE_RE.sub(masker.hide, body)
+        masked = CODE_SPAN_RE.sub(masker.hide, ROLE_SYNTAX_RE.sub(masker.hide, masked))
+        self.check_headings(masked, front)
+        self.check_links(masked)
+        self.check_roles(body)
+        self.check_html(masked)
+        self.check_plain_mentions(body, front)
+        return sorted(self.findings)
+
+    def line_of(self, text: str, offset: int) -> int:
+        return self.body_offset + text.count("\n", 0, offset) + 1
+
+    def front_matter(self) -> dict[str, object]:
+        lines = self.text.split("\n")
+        if not lines or lines[0].strip() != "---":
+            self.add(
+                1,
+                "LWKD101",
+                "no front matter: start the page with '---', the fields, '---' (see `make new`)",
+            )
+            return {}
+        try:
+            end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+        except StopIteration:
+            self.add(1, "LWKD101", "front matter is not closed: add a '---' line after it")
+            return {}
+        self.body_offset = end + 1
+        try:
+            front = load_yaml("\n".join(lines[1:end])) or {}
+        except Exception as exc:  # noqa: BLE001 (any YAML error is the writer's to fix)
+            mark = getattr(exc, "problem_mark", None)
+            self.add(
+                (mark.line + 2) if mark else 1,
+                "LWKD101",
+                f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}",
+            )
+            return {}
+        if not isinstance(front, dict):
+            self.add(2, "LWKD101", "front matter must be 'key: value' lines")
+            return {}
+
+        def key_line(key: str) -> int:
+            return next(
+                (i + 1 for i, line in enumerate(lines[:end]) if line.startswith(f"{key}:")), 1
+            )
+
+        for key in REQUIRED:
+            if key not in front:
+                self.add(
+                    end + 1, "LWKD101", f"front matter has no '{key}': add it (see `make new`)"
+                )
+        if "week_ending" in front:
+            try:
+                week = dt.date.fromisoformat(str(front["week_ending"]).strip())
+                if week.weekday() != 6:
+                    self.add(
+                        key_line("week_ending"),
+                        "LWKD103",
+                        f"week_ending {week} is a {week:%A}: use the Sunday the issue covers",
+                    )
+                front["week_ending"] = week
+            except ValueError:
+                self.add(
+                    key_line("week_ending"), "LWKD101", "week_ending must be a date, YYYY-MM-DD"
+                )
+                front.pop("week_ending")
+        if "date" in front:
+            try:
+                dt.datetime.strptime(str(front["date"]).strip(), "%Y-%m-%d %H:%M")
+            except ValueError:
+                self.add(
+                    key_line("date"),
+                    "LWKD101",
+                    "date must be the publication time, 'YYYY-MM-DD HH:MM' (UTC)",
+                )
+        return front
+
+    def check_headings(self, masked: str, front: dict[str, object]) -> None:
+        headings = [
+            (len(m["marks"]), m["text"], self.line_of(masked, m.start()))
+            for m in HEADING_RE.finditer(masked)
+        ]
+        titles = [h for h in headings if h[0] == 1]
+        if len(titles) != 1:
+            line = titles[1][2] if len(titles) > 1 else self.body_offset + 1
+            self.add(
+                line,
+                "LWKD401",
+                f"an issue has exactly one level-1 heading, its title; found {len(titles)}",
+            )
+        previous = 0
+        for level, _text, line in headings:
+            if level > previous + 1:
+                self.add(
+                    line,
+                    "LWKD401",
+                    f"heading level {level} after level {previous}: use level {previous + 1}",
+                )
+            previous = level
+        week = front.get("week_ending")
+        if titles and isinstance(week, dt.date):
+            expected = f"Week Ending {week:%B} {week.day}, {week.year}"
+            title, line = titles[0][1], titles[0][2]
+            if not title.endswith(expected):
+                self.add(
+                    line,
+                    "LWKD102",
+                    f"title {title!r} does not match week_ending {week}: write '# {expected}'",
+                )
+
+    def check_links(self, masked: str) -> None:
+        for match in LINK_RE.finditer(masked):
+            target = match["target"].strip("<>").strip()
+            line = self.line_of(masked, match.start())
+            if not target:
+                self.add(
+                    line,
+                    "LWKD201",
+                    f"link [{match['text']}]() has no target: add the URL or remove the brackets",
+                )
+            elif (pull := PULL_URL_RE.match(target)) and not pull["n"].isdigit():
+                self.add(
+                    line,
+                    "LWKD203",
+                    f"pull-request link {target} has no number: link https://github.com/ORG/REPO/pull/NUMBER",
+                )
+            elif (
+                not SCHEME_RE.match(target)
+                and not target.startswith("#")
+                # A relative target must be a page or image of the archive that exists.
+                and not (self.path.parent / target.split("#")[0]).is_file()
+            ):
+                self.add(
+                    line,
+                    "LWKD202",
+                    f"link target {target!r} is not a URL or an issue page: write https://...",
+                )
+
+    def check_roles(self, body: str) -> None:
+        for paragraph_start, paragraph in _paragraphs(body):
+            pull_numbers = {int(m["n"]) for m in ENHANCEMENTS_PR_RE.finditer(paragraph)}
+            for match in ROLE_RE.finditer(paragraph):
+                line = self.line_of(body, paragraph_start + match.start())
+                title, target = split_role_text(match["text"])
+                name = match["name"]
+                if name == "kep":
+                    number = parse_kep_number(target)
+                    if number is None:
+                        self.add(
+                            line,
+                            "LWKD304",
+                            f"{{kep}} target {target!r} is not a KEP number: write {{kep}}`3136`",
+                        )
+                        continue
+                    written = {int(n) for n in re.findall(r"KEP[- ]?#?(\d+)", title, re.I)}
+                    if number in pull_numbers and number not in written:
+                        self.add(
+                            line,
+                            "LWKD302",
+                            f"KEP {number} is the number of the enhancements pull request beside it: write the KEP's own number",
+                        )
+                    elif self.keps is not None and number not in self.keps:
+                        self.add(
+                            line,
+                            "LWKD301",
+                            f"KEP {number} is not in kubernetes/enhancements: check the number",
+                        )
+                elif name == "sig" and self.groups.resolve(target) is None:
+                    self.add(
+                        line,
+                        "LWKD304",
+                        f"{{sig}} target {target!r} names no group: use a slug such as sig-node (see data/groups.yaml)",
+                    )
+                elif name == "pr" and parse_pr_target(target, "kubernetes/kubernetes") is None:
+                    self.add(
+                        line,
+                        "LWKD203",
+                        f"{{pr}} target {target!r} is not a pull request: write {{pr}}`123456` or {{pr}}`kubernetes/enhancements#3137`",
+                    )
+
+    def check_html(self, masked: str) -> None:
+        for match in HTML_TAG_RE.finditer(masked):
+            if masked[max(0, match.start() - 1)] == "\\" or match[0].startswith(
+                ("<http", "<mailto")
+            ):
+                continue
+            self.add(
+                self.line_of(masked, match.start()),
+                "LWKD402",
+                f"raw HTML {match[0]!r}: write Markdown instead (or escape it as \\{match[0]})",
+            )
+        for match in HTML_BLOCK_RE.finditer(masked):
+            if not match[0].lstrip().startswith(("<http", "<mailto")) and not HTML_TAG_RE.match(
+                masked, match.start() + len(match[0]) - len(match[0].lstrip())
+            ):
+                self.add(
+                    self.line_of(masked, match.start()),
+                    "LWKD402",
+                    "raw HTML block: write Markdown instead",
+                )
+
+    def check_plain_mentions(self, body: str, front: dict[str, object]) -> None:
+        week = front.get("week_ending")
+        year = week.year if isinstance(week, dt.date) else dt.date.today().year
+        converted, _ = add_roles(body, year=year, groups=self.groups, keps=self.keps)
+        for number, (old, new) in enumerate(
+            zip(body.split("\n"), converted.split("\n"), strict=False), start=1
+        ):
+            if old == new:
+                continue
+            for role in ROLE_RE.finditer(new):
+                if role[0] in old:
+                    continue
+                title, _ = split_role_text(role["text"])
+                what = {"kep": "a KEP", "sig": "a group", "pr": "a pull request"}[role["name"]]
+                self.add(
+                    self.body_offset + number,
+                    "LWKD303",
+                    f"{title!r} names {what}: write it as the role {role[0]}",
+                )
+
+
+def _paragraphs(body: str):
+    offset = 0
+    for block in re.split(r"(\n[ \t]*\n)", body):
+        yield offset, block
+        offset += len(block)
+
+
+def check_file(path: Path, groups: GroupTable, keps: dict[int, KepFacts] | None) -> list[Finding]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Finding(str(path), 1, "LWKD101", f"cannot read the file: {exc}")]
+    return IssueChecker(path, text, groups, keps).run()
+
+
+def issue_files(paths: list[Path]) -> list[Path]:
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p
+                for p in path.rglob("*.md")
+                if not any(part.startswith("_") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(path)
+    return files
+
+
+def load_kep_facts(where: str | None) -> dict[int, KepFacts] | None:
+    if not where:
+        return None
+    path = Path(where)
+    if path.is_file():
+        return parse_facts(path.read_text(encoding="utf-8"))
+    facts, _errors = load_enhancements(path)
+    return facts
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "check",
+        help="check issues before they are published",
+        description="Lint issue pages: front matter, title, links, roles, headings, raw HTML. "
+        "Exits 1 when there are errors.",
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="issue pages or folders (default: source/issues and source/archive)",
+    )
+    parser.add_argument(
+        "--enhancements",
+        help="kubernetes/enhancements checkout or keps.json, to check that KEPs exist",
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    root = project_root()
+    paths = args.paths or [
+        p for p in (root / "source" / "issues", root / "source" / "archive") if p.exists()
+    ]
+    facts_source = args.enhancements
+    if facts_source is None and (root / "source" / "archive" / "keps.json").is_file():
+        facts_source = str(root / "source" / "archive" / "keps.json")
+    keps = load_kep_facts(facts_source)
+    groups = load_groups()
+    files = issue_files(paths)
+    findings = [f for path in files for f in check_file(path, groups, keps)]
+    for finding in findings:
+        print(finding)
+    errors = sum(f.severity == "error" for f in findings)
+    print(
+        f"checked {len(files)} issues: {errors} errors, {len(findings) - errors} warnings",
+        file=sys.stderr,
+    )
+    return 1 if errors else 0

@@ -1,0 +1,141 @@
+"""Editors' tools: `new` writes a page that builds, `check` finds each problem at its line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from lwkd_archive.cli import main
+from lwkd_archive.editor.check import check_file
+from lwkd_archive.editor.new import coming_sunday, issue_page, run
+from lwkd_archive.groups import load_groups
+from lwkd_archive.keps import KepFacts
+from tests.conftest import REPO, ROOTS
+
+FIXTURES = REPO / "tests" / "fixtures" / "editor"
+
+
+@pytest.mark.parametrize(
+    ("today", "sunday"),
+    [
+        (dt.date(2025, 7, 9), dt.date(2025, 7, 13)),  # Wednesday
+        (dt.date(2025, 7, 13), dt.date(2025, 7, 13)),  # Sunday: this week
+        (dt.date(2025, 7, 14), dt.date(2025, 7, 20)),  # Monday
+    ],
+)
+def test_new_issue_is_for_the_coming_sunday(today, sunday):
+    assert coming_sunday(today) == sunday
+
+
+def test_new_writes_the_standing_sections_and_refuses_to_overwrite(tmp_path, capsys):
+    import argparse
+
+    args = argparse.Namespace(week_ending=None, out=tmp_path)
+    assert run(args, today=dt.date(2025, 7, 9)) == 0
+    page = (tmp_path / "2025-07-13.md").read_text()
+    assert "\n# Week Ending July 13, 2025\n" in page
+    assert "date: 2025-07-16 06:00\nweek_ending: 2025-07-13\n" in page
+    assert "lwkd_url: /2025/20250716\n" in page
+    headings = [line[3:] for line in page.splitlines() if line.startswith("## ")]
+    assert headings == [
+        "Developer News", "Release Schedule", "Featured PRs", "KEP of the Week", "Other Merges",
+        "Promotions", "Deprecated", "Version Updates", "Subprojects and Dependency Updates", "Shoutouts",
+    ]  # fmt: skip
+    (tmp_path / "2025-07-13.md").write_text("my draft")
+    assert run(args, today=dt.date(2025, 7, 9)) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert (tmp_path / "2025-07-13.md").read_text() == "my draft"
+
+
+def test_new_refuses_a_week_that_does_not_end_on_sunday(tmp_path, capsys):
+    assert main(["new", "--week-ending", "2025-07-12", "--out", str(tmp_path)]) == 2
+    assert "is a Saturday" in capsys.readouterr().err
+
+
+def test_new_issue_builds_without_warnings_and_passes_check(make_app, tmp_path):
+    srcdir = tmp_path / "site"
+    shutil.copytree(ROOTS / "test-basic", srcdir)
+    (srcdir / "issues" / "2025-07-13.md").write_text(issue_page(dt.date(2025, 7, 13)))
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    assert app.warning.getvalue() == ""
+    html = (app.outdir / "issues" / "2025-07-13.html").read_text()
+    assert "Week Ending July 13, 2025" in html
+    assert "Shoutouts" in html
+    assert "{kep}" not in html  # the hints are comments, not shown
+    assert check_file(srcdir / "issues" / "2025-07-13.md", load_groups(), None) == []
+
+
+def test_check_passes_a_clean_issue(capsys):
+    assert main(["check", str(FIXTURES / "clean.md")]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "checked 1 issues: 0 errors, 0 warnings" in err
+
+
+def test_check_finds_each_problem_at_its_line(capsys):
+    path = FIXTURES / "broken.md"
+    keps = {3136: KepFacts(number=3136, title="Beta APIs Are Off by Default")}
+    findings = [str(f).replace(f"{path}:", "") for f in check_file(path, load_groups(), keps)]
+    assert findings == [
+        "3: LWKD101 date must be the publication time, 'YYYY-MM-DD HH:MM' (UTC)",
+        "7: LWKD102 title 'Week Ending July 12, 2025' does not match week_ending 2025-07-13: write '# Week Ending July 13, 2025'",
+        "11: LWKD201 link [the notes]() has no target: add the URL or remove the brackets",
+        "11: LWKD202 link target 'docs/notes' is not a URL or an issue page: write https://...",
+        "11: LWKD303 'KEP-4000' names a KEP: write it as the role {kep}`KEP-4000 <4000>`",
+        "11: LWKD303 'SIG Node' names a group: write it as the role {sig}`SIG Node <sig-node>`",
+        "13: LWKD302 KEP 3137 is the number of the enhancements pull request beside it: write the KEP's own number",
+        "13: LWKD303 'enhancements#3137' names a pull request: write it as the role {pr}`enhancements#3137 <kubernetes/enhancements#3137>`",
+        "15: LWKD203 pull-request link https://github.com/kubernetes/kubernetes/pull/12x has no number: link https://github.com/ORG/REPO/pull/NUMBER",
+        "15: LWKD203 {pr} target 'org/repo#abc' is not a pull request: write {pr}`123456` or {pr}`kubernetes/enhancements#3137`",
+        "15: LWKD402 raw HTML '</b>': write Markdown instead (or escape it as \\</b>)",
+        "15: LWKD402 raw HTML '<b>': write Markdown instead (or escape it as \\<b>)",
+        "17: LWKD401 heading level 5 after level 3: use level 4",
+        "19: LWKD304 {kep} target 'abc' is not a KEP number: write {kep}`3136`",
+        "19: LWKD304 {sig} target 'nodes' names no group: use a slug such as sig-node (see data/groups.yaml)",
+        "21: LWKD401 an issue has exactly one level-1 heading, its title; found 2",
+    ]
+    assert main(["check", str(path)]) == 1
+
+
+def test_check_reports_missing_front_matter(tmp_path):
+    page = tmp_path / "draft.md"
+    page.write_text("# Week Ending July 13, 2025\n")
+    assert [f.code for f in check_file(page, load_groups(), None)] == ["LWKD101"]
+
+
+def test_make_serve_runs_sphinx_autobuild():
+    import subprocess
+
+    dry = subprocess.run(
+        ["make", "-n", "serve"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    assert "-m sphinx_autobuild -b html -c ." in dry
+    assert "--watch lwkd_archive source _build/serve" in dry
+
+
+@pytest.mark.corpus
+def test_check_on_the_imported_corpus_finds_no_errors(corpus, tmp_path, capsys):
+    out = tmp_path / "archive"
+    assert (
+        main(
+            [
+                "import",
+                str(corpus / "lwkd"),
+                "--enhancements",
+                str(corpus / "enhancements"),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["check", str(out), "--enhancements", str(out / "keps.json")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    codes = sorted({line.split(": ")[1].split()[0] for line in lines})
+    # KEPs LWKD linked that have no kep.yaml (features of 2018, withdrawn KEPs), and the
+    # one issue whose week ends on a Saturday (2018-11-17): both true, both warnings.
+    assert codes == ["LWKD103", "LWKD301"]
