@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.conftest import copy_project  # noqa: E402 (after the path is set)
+
 CORPUS = Path(os.environ.get("LWKD_CORPUS", REPO.parent / "shared" / "corpus"))
 
 BARE_CONF = """\
@@ -107,14 +111,7 @@ class Site:
 
 def prepare(workdir: Path) -> tuple[Site, Site, float]:
     """Import the corpus into a copy of the project, and the same pages into a bare project."""
-    project = workdir / "project"
-    for name in ("conf.py", "_templates", "_static"):
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, project / name)
-        else:
-            shutil.copy2(src, project / name)
-    shutil.copytree(REPO / "source", project / "source", ignore=shutil.ignore_patterns("archive"))
+    project = copy_project(workdir / "project")
     start = time.perf_counter()
     subprocess.run(
         [

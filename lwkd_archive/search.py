@@ -25,6 +25,17 @@ if TYPE_CHECKING:
 
 STATIC = Path(__file__).resolve().parent / "static"
 BUNDLE = "pagefind"
+INDEXED_PAGES = "{index.html,issues/**/*.html,archive/**/*.html,keps/*.html,sigs/*.html}"
+
+
+def pagefind_command() -> list[str]:
+    """Pagefind's binary itself, which starts faster than through ``python -m pagefind``."""
+    try:
+        from pagefind_bin import get_executable
+
+        return [str(get_executable())]
+    except (ImportError, FileNotFoundError):
+        return [sys.executable, "-m", "pagefind"]
 
 
 def kep_tokens(number: int) -> str:

@@ -31,21 +31,24 @@ def corpus() -> Path:
     return CORPUS
 
 
+def copy_project(project: Path) -> Path:
+    """A copy of the project's site (configuration, templates, pages without the import)."""
+    import shutil
+
+    project.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "conf.py", project / "conf.py")
+    for name in ("_templates", "_static"):
+        shutil.copytree(REPO / name, project / name)
+    shutil.copytree(REPO / "source", project / "source", ignore=shutil.ignore_patterns("archive"))
+    return project
+
+
 def build_site(workdir: Path, lwkd: Path | None, enhancements: Path | None) -> Path:
     """A copy of the project, with ``lwkd`` imported when given, built with -W; its output folder."""
-    import shutil
     import subprocess
     import sys
 
-    project = workdir / "project"
-    project.mkdir(parents=True, exist_ok=True)
-    for name in ("conf.py", "_templates", "_static"):
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, project / name)
-        else:
-            shutil.copy2(src, project / name)
-    shutil.copytree(REPO / "source", project / "source", ignore=shutil.ignore_patterns("archive"))
+    project = copy_project(workdir / "project")
     if lwkd is not None:
         command = [
             sys.executable,

@@ -59,8 +59,8 @@ class Conversion:
 class Context:
     """What converting one post needs to know about the others."""
 
-    #: Old path (``/2022/20220209``) to the relative path of the target page from this one.
-    issue_paths: dict[str, str]
+    #: Old path (``/2022/20220209``) to the path of its page from this one (None: no such issue).
+    issue_path: Callable[[str], str | None]
     #: Old path to the set of anchors its page will have.
     issue_anchors: dict[str, set[str]]
     #: Image reference in the source (``/2018/images/x.png``) to its path from this page, or "".
@@ -186,7 +186,7 @@ def convert_body(body: str, context: Context) -> Conversion:
         if old is None:
             return UPSTREAM + path
         key = f"/{old['year']}/{old['stamp']}"
-        page = context.issue_paths.get(key)
+        page = context.issue_path(key)
         if page is None:
             note(
                 match.start(),

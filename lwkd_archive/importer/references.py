@@ -48,6 +48,10 @@ PR_TEXT_RE = re.compile(
 )
 
 
+#: Words without which no group is named (a cheap test before the long pattern).
+GROUP_WORD_RE = re.compile(r"sig|wg|working group|committee|ug\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class ReferenceNote:
     """A reference that was left as written, and why."""
@@ -146,7 +150,8 @@ def add_roles(
 
         segment = KEP_TEXT_RE.sub(kep, segment)
         segment = PR_TEXT_RE.sub(pr, segment)
-        return group_re.sub(group, segment)
+        # The pattern of every group's names is long: run it only where a group word is.
+        return group_re.sub(group, segment) if GROUP_WORD_RE.search(segment) else segment
 
     def link_roles(match: re.Match[str]) -> str:
         if match["bang"]:

@@ -182,7 +182,9 @@ def import_archive(
             return posixpath.relpath(target, page_dir)
 
         context = Context(
-            issue_paths={old: posixpath.relpath(i.page, page_dir) for old, i in paths.items()},
+            issue_path=lambda old, page_dir=page_dir: (
+                posixpath.relpath(paths[old].page, page_dir) if old in paths else None
+            ),
             issue_anchors=anchors,
             image_path=image_path,
             add_roles=(lambda text, year=issue.week_ending.year: add_roles(text, year))

@@ -1,0 +1,73 @@
+"""The Sphinx extension's wiring: which module answers which Sphinx event, and why."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import lwkd_archive
+from lwkd_archive import (
+    anchors,
+    api,
+    archive_pages,
+    blog,
+    config,
+    domain,
+    feeds,
+    redirects,
+    search,
+    seo,
+    tags,
+    templating,
+    timeline,
+    xref_pages,
+)
+from lwkd_archive import roles as archive_roles
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    config.register(app)
+    # Templates of the generated pages, without touching templates_path.
+    templating.setup(app)
+    # ablog reads the posts; the archive replaces its page and feed generators.
+    blog.setup(app)
+
+    # Writers' roles; KEP and group references resolve through the `lwkd` domain.
+    app.add_role("kep", archive_roles.KepRole())
+    app.add_role("sig", archive_roles.SigRole())
+    app.add_role("pr", archive_roles.PullRequestRole())
+    app.add_domain(domain.ArchiveDomain)
+    # Record issues and their mentions once the page's metadata is known.
+    app.connect("doctree-read", domain.collect_mentions)
+    # KEP and group mentions become ablog tags before ablog reads the front matter.
+    app.add_transform(tags.AddReferenceTags)
+    # Headings written with roles keep the anchor lwkd.info gave them.
+    app.add_transform(anchors.RoleHeadingAnchors)
+
+    # Previous/next links, and rewriting the pages a new issue changes.
+    timeline.setup(app)
+    # The archive by year, regenerated only when its issues change.
+    archive_pages.setup(app)
+    # KEP and group pages with their indexes, regenerated only when they change.
+    app.connect("html-collect-pages", xref_pages.generate_xref_pages)
+    app.connect("html-page-context", xref_pages.add_issue_topics)
+    # Atom feeds for the archive, each KEP and each group, written only when changed.
+    feeds.setup(app)
+    # Search with Pagefind, which finds KEP numbers; Sphinx's own search is switched off.
+    search.setup(app)
+    # Old lwkd.info addresses lead to their issue; a 404 page that helps.
+    app.connect("build-finished", redirects.write_redirects)
+    app.connect("html-collect-pages", redirects.not_found_page)
+    # Canonical URLs, OpenGraph tags and sitemap.xml from the canonical base URL.
+    app.connect("html-page-context", seo.page_context)
+    app.connect("build-finished", seo.write_sitemap)
+    # api/*.json for scripts and other sites.
+    app.connect("build-finished", api.write_api)
+    return {
+        "version": lwkd_archive.__version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
