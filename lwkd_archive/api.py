@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util.fileutil import copy_asset_file
 
 from lwkd_archive.domain import ArchiveDomain, kep_pagename, sig_pagename
-from lwkd_archive.fingerprints import write_if_changed
+from lwkd_archive.files import write_atomically
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -82,5 +82,5 @@ def write_api(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.builder.outdir)
     for name, rows in api_documents(app).items():
         text = json.dumps(rows, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-        write_if_changed(outdir / "api" / f"{name}.json", text.encode("utf-8"))
+        write_atomically(outdir / "api" / f"{name}.json", text.encode("utf-8"))
     copy_asset_file(STATIC / "lwkd-tables.js", outdir / "_static")

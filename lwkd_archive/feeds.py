@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from ablog.blog import slugify
 from feedgen.feed import FeedGenerator
 
-from lwkd_archive.fingerprints import Fingerprints, fingerprint, write_if_changed
+from lwkd_archive.files import write_atomically
+from lwkd_archive.fingerprints import Fingerprints, fingerprint
 from lwkd_archive.timeline import IssueEntry, issue_entries
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         target = outdir / pagename
         if marks.is_current(pagename, digest, target):
             continue
-        write_if_changed(target, render_feed(app, title, pagename, feed_entries))
+        write_atomically(target, render_feed(app, title, pagename, feed_entries))
     (outdir / FEED_DIR).mkdir(parents=True, exist_ok=True)
     marks.save()
 

@@ -51,21 +51,6 @@ class Fingerprints:
         self._old = dict(self._new)
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` atomically unless the file already holds exactly it."""
-    path = Path(path)
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-    return True
-
-
 def changed_pages(app: Sphinx, record: str, pages: Iterable[Page]) -> Iterator[Page]:
     """The generated pages (pagename, context, template) that must be written this build.
 

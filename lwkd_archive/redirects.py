@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lwkd_archive.domain import ArchiveDomain
-from lwkd_archive.fingerprints import changed_pages, write_if_changed
+from lwkd_archive.files import write_atomically
+from lwkd_archive.fingerprints import changed_pages
 from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def write_redirects(app: Sphinx, exception: Exception | None) -> None:
     for old, docname in old_pages(domain).items():
         title = domain.issues[docname]["title"]
         for path in (f"{old.lstrip('/')}/index.html", f"{old.lstrip('/')}.html"):
-            write_if_changed(outdir / path, redirect_page(app, path, docname, title))
+            write_atomically(outdir / path, redirect_page(app, path, docname, title))
 
 
 def not_found_page(app: Sphinx):

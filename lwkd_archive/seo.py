@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from lwkd_archive.domain import ArchiveDomain
-from lwkd_archive.fingerprints import write_if_changed
+from lwkd_archive.files import write_atomically
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -51,4 +51,4 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n"
     )
-    write_if_changed(outdir / "sitemap.xml", text.encode("utf-8"))
+    write_atomically(outdir / "sitemap.xml", text.encode("utf-8"))

@@ -177,7 +177,7 @@ def test_a_failed_write_leaves_no_partial_page(lwkd, tmp_path, monkeypatch):
     def broken_write(self, data):
         raise OSError("disk full")
 
-    monkeypatch.setattr("lwkd_archive.importer.writer.os.fdopen", lambda *a, **k: _Broken())
+    monkeypatch.setattr("lwkd_archive.files.os.fdopen", lambda *a, **k: _Broken())
     with pytest.raises(OSError, match="disk full"):
         run_import(lwkd, out)
     assert page(out, "2024/2024-01-07.md") == original

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.test_timeline import rebuild
+from tests.test_timeline import read, rebuild
 
 NEW_ISSUE = """\
 ---
@@ -24,10 +24,6 @@ lwkd_url: /2024/20240124
 
 {kep}`3136` graduates to GA.
 """
-
-
-def read(app, pagename: str) -> str:
-    return (app.outdir / f"{pagename}.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.sphinx("html", testroot="xref")

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lwkd_archive.files import write_atomically
 from lwkd_archive.importer.convert import Context, convert_body, heading_anchors
 from lwkd_archive.importer.findings import Finding, PostError
 from lwkd_archive.importer.jekyll import (
@@ -18,12 +19,7 @@ from lwkd_archive.importer.jekyll import (
     read_post,
     week_ending_of,
 )
-from lwkd_archive.importer.writer import (
-    read_manifest,
-    remove_stale,
-    write_atomically,
-    write_manifest,
-)
+from lwkd_archive.importer.writer import read_manifest, remove_stale, write_manifest
 
 MEDIA = "_media"
 

@@ -1,36 +1,13 @@
-"""Writing the archive's pages atomically, and only when their bytes change."""
+"""The importer's record of what it wrote, so pages of removed posts are removed too."""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from lwkd_archive.files import write_atomically
+
 MANIFEST = ".import-manifest.json"
-
-
-def write_atomically(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` unless it already holds exactly that; True when written.
-
-    The bytes go to a temporary file in the same folder, then replace the page in
-    one step, so an interrupted import never leaves a half-written page.
-    """
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
 
 
 def read_manifest(out: Path) -> set[str]:
