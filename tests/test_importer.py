@@ -236,12 +236,21 @@ def test_bad_inputs_fail_alone_with_file_and_line(lwkd, tmp_path, capsys):
     assert len(list(out.glob("*/*.md"))) == 6
 
 
-def test_unreadable_file_fails_alone(lwkd, tmp_path):
-    post = lwkd / "_posts" / "2024-03-03-update.md"
-    post.mkdir()  # reading a folder fails like an unreadable file
-    (lwkd / "_posts" / "2024-03-03-update.md" / ".keep").write_text("")
+def test_unreadable_file_fails_alone(lwkd, tmp_path, monkeypatch):
+    unreadable = lwkd / "_posts" / "2024-01-14-update.md"
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path == unreadable:
+            raise PermissionError(13, "Permission denied")
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
     summary = run_import(lwkd, tmp_path / "out")
-    assert summary.imported == 6
+    assert (summary.imported, summary.failed) == (5, 1)
+    assert [str(f) for f in summary.findings if f.error] == [
+        f"{unreadable}:1: error: cannot read the file: Permission denied; check its permissions"
+    ]
 
 
 def test_cli_imports_and_prints_the_summary(lwkd, tmp_path, capsys):
@@ -254,3 +263,27 @@ def test_cli_imports_and_prints_the_summary(lwkd, tmp_path, capsys):
 def test_cli_reports_a_source_that_is_not_a_checkout(tmp_path, capsys):
     assert main(["import", str(tmp_path / "missing")]) == 2
     assert "no such folder; give a checkout or a git URL" in capsys.readouterr().err
+
+
+def test_a_git_url_is_cloned_shallowly_into_the_cache_and_updated(lwkd, tmp_path, capsys):
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(lwkd), *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "posts")
+    url, cache, out = f"file://{lwkd}", tmp_path / "cache", tmp_path / "out"
+    assert main(["import", url, "--cache", str(cache), "--out", str(out)]) == 0
+    clones = [p for p in cache.iterdir() if (p / ".git").is_dir()]
+    assert len(clones) == 1
+    depth = subprocess.run(
+        ["git", "-C", str(clones[0]), "rev-list", "--count", "HEAD"], capture_output=True, text=True
+    )
+    assert depth.stdout.strip() == "1"
+    (lwkd / "_posts" / "2024-01-07-update.md").unlink()
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "remove a post")
+    assert main(["import", url, "--cache", str(cache), "--out", str(out)]) == 0
+    assert not (out / "2024" / "2024-01-07.md").exists()
+    assert "imported 5, " in capsys.readouterr().err

@@ -6,7 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
-URL_RE = re.compile(r"^(?:https?|git|ssh)://|^git@")
+URL_RE = re.compile(r"^(?:https?|git|ssh|file)://|^git@")
 
 
 class SourceError(Exception):
