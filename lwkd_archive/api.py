@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx.util.fileutil import copy_asset_file
-
 from lwkd_archive.domain import ArchiveDomain, kep_pagename, sig_pagename
 from lwkd_archive.files import write_atomically
 
@@ -83,4 +81,6 @@ def write_api(app: Sphinx, exception: Exception | None) -> None:
     for name, rows in api_documents(app).items():
         text = json.dumps(rows, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
         write_atomically(outdir / "api" / f"{name}.json", text.encode("utf-8"))
-    copy_asset_file(STATIC / "lwkd-tables.js", outdir / "_static")
+    write_atomically(
+        outdir / "_static" / "lwkd-tables.js", (STATIC / "lwkd-tables.js").read_bytes()
+    )

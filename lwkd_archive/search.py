@@ -13,9 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx.util.fileutil import copy_asset_file
-
 from lwkd_archive.domain import ArchiveDomain
+from lwkd_archive.files import write_atomically
 from lwkd_archive.fingerprints import changed_pages
 from lwkd_archive.groups import load_groups
 from lwkd_archive.warnings import ArchiveWarning, warn
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 
 STATIC = Path(__file__).resolve().parent / "static"
 BUNDLE = "pagefind"
-INDEXED_PAGES = "{index.html,issues/**/*.html,archive/**/*.html,keps/*.html,sigs/*.html}"
+INDEXED_PAGES = "{issues/**/*.html,archive/**/*.html,keps/*.html,sigs/*.html}"
 
 
 def pagefind_command() -> list[str]:
@@ -115,24 +114,19 @@ class SearchIndex:
         if exception is not None or app.builder.format != "html":
             return
         outdir = Path(app.builder.outdir)
-        copy_asset_file(STATIC / "lwkd-search.js", outdir / "_static")
+        script = STATIC / "lwkd-search.js"
+        write_atomically(outdir / "_static" / script.name, script.read_bytes())
         if self.pages_written == 0 and (outdir / BUNDLE / "pagefind.js").is_file():
             return  # nothing changed, so the index has not either
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pagefind",
-                "--site",
-                str(outdir),
-                "--output-subdir",
-                BUNDLE,
-                "--silent",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        command = [
+            *pagefind_command(),
+            "--site", str(outdir),
+            "--output-subdir", BUNDLE,
+            "--silent",
+            # Only pages with content: not the redirects of old addresses, nor search or 404.
+            "--glob", INDEXED_PAGES,
+        ]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
             warn(ArchiveWarning.SEARCH, f"Pagefind could not index the site: {detail[0]}")
