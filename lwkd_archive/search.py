@@ -66,6 +66,7 @@ class SearchIndex:
 
     def __init__(self) -> None:
         self.pages_written = 0
+        self.process: subprocess.Popen[str] | None = None
 
     def builder_inited(self, app: Sphinx) -> None:
         self.pages_written = 0
@@ -110,12 +111,17 @@ class SearchIndex:
             )
             yield from changed_pages(app, ".search-page.json", [page])
 
-    def build_finished(self, app: Sphinx, exception: Exception | None) -> None:
-        if exception is not None or app.builder.format != "html":
-            return
+    def start_indexing(self, app: Sphinx):
+        """Start Pagefind once every page is written, while Sphinx finishes the build.
+
+        Registered last for ``html-collect-pages``, this runs after the other
+        generated pages are written; Sphinx's remaining work (static files,
+        inventory) and the archive's feeds and redirects then overlap with Pagefind.
+        """
+        self.process = None
         outdir = Path(app.builder.outdir)
-        script = STATIC / "lwkd-search.js"
-        write_atomically(outdir / "_static" / script.name, script.read_bytes())
+        if app.builder.format != "html":
+            return
         if self.pages_written == 0 and (outdir / BUNDLE / "pagefind.js").is_file():
             return  # nothing changed, so the index has not either
         command = [
@@ -126,10 +132,25 @@ class SearchIndex:
             # Only pages with content: not the redirects of old addresses, nor search or 404.
             "--glob", INDEXED_PAGES,
         ]  # fmt: skip
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            warn(ArchiveWarning.SEARCH, f"Pagefind could not index the site: {detail[0]}")
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        yield from ()
+
+    def build_finished(self, app: Sphinx, exception: Exception | None) -> None:
+        process, self.process = self.process, None
+        if process is not None and exception is not None:
+            process.kill()
+        if process is not None:
+            output, _ = process.communicate()
+            if process.returncode != 0 and exception is None:
+                detail = output.strip().splitlines()[-1:] or ["no output"]
+                warn(ArchiveWarning.SEARCH, f"Pagefind could not index the site: {detail[0]}")
+        if exception is None and app.builder.format == "html":
+            script = STATIC / "lwkd-search.js"
+            write_atomically(
+                Path(app.builder.outdir) / "_static" / script.name, script.read_bytes()
+            )
 
 
 def setup(app: Sphinx) -> None:
@@ -137,4 +158,7 @@ def setup(app: Sphinx) -> None:
     app.connect("builder-inited", index.builder_inited)
     app.connect("html-page-context", index.page_context)
     app.connect("html-collect-pages", index.search_page)
-    app.connect("build-finished", index.build_finished)
+    # Last: every other generated page is written when Pagefind starts.
+    app.connect("html-collect-pages", index.start_indexing, priority=900)
+    # Last: Pagefind runs while the other build-finished work is done.
+    app.connect("build-finished", index.build_finished, priority=900)

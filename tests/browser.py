@@ -60,7 +60,7 @@ class Browser:
         """Result links (relative to the site) for ``search.html?QUERY``."""
         self.page.goto(f"{base}search.html?{query}")
         self.page.wait_for_function(
-            "document.getElementById('search-status').textContent.length > 0"
+            "document.getElementById('search-status')?.textContent.length > 0"
         )
         links = self.page.eval_on_selector_all(
             "#search-results a.result-title", "els => els.map(e => e.getAttribute('href'))"

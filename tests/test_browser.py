@@ -10,6 +10,8 @@ from tests.browser import Browser, chromium, serve
 
 pytestmark = pytest.mark.browser
 
+SEARCH_DONE = "document.getElementById('search-status')?.textContent.length > 0"
+
 
 @pytest.fixture(scope="session")
 def chromium_browser():
@@ -49,9 +51,8 @@ def test_the_header_search_box_leads_to_results(sample):
     browser.page.goto(f"{base}index.html")
     browser.page.fill(".site-search input", "EasyCLA")
     browser.page.press(".site-search input", "Enter")
-    browser.page.wait_for_function(
-        "document.getElementById('search-status').textContent.length > 0"
-    )
+    browser.page.wait_for_url("**/search.html?q=EasyCLA")
+    browser.page.wait_for_function(SEARCH_DONE)
     assert "q=EasyCLA" in browser.page.url
     assert browser.page.eval_on_selector_all("#search-results a.result-title", "e => e.length") == 1
 
