@@ -39,7 +39,7 @@ def messages(summary, post: str) -> list[str]:
 def test_pages_have_the_front_matter_ablog_and_the_archive_read(lwkd, tmp_path):
     out = tmp_path / "out"
     summary = run_import(lwkd, out)
-    assert (summary.imported, summary.failed) == (6, 0)
+    assert (summary.imported, summary.failed) == (7, 0)
     text = page(out, "2024/2024-01-07.md")
     assert text.startswith(
         "---\nblogpost: true\ndate: 2024-01-10 05:20\nweek_ending: 2024-01-07\n"
@@ -232,8 +232,8 @@ def test_bad_inputs_fail_alone_with_file_and_line(lwkd, tmp_path, capsys):
             f"{lwkd / '_posts' / name}:{message.split(':', 1)[0]}: error:{message.split(':', 1)[1]}"
             in err
         )
-    assert re.search(r"^imported 6, warned \d+, failed 6 ", err, re.M)
-    assert len(list(out.glob("*/*.md"))) == 6
+    assert re.search(r"^imported 7, warned \d+, failed 6 ", err, re.M)
+    assert len(list(out.glob("*/*.md"))) == 7
 
 
 def test_unreadable_file_fails_alone(lwkd, tmp_path, monkeypatch):
@@ -247,7 +247,7 @@ def test_unreadable_file_fails_alone(lwkd, tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     summary = run_import(lwkd, tmp_path / "out")
-    assert (summary.imported, summary.failed) == (5, 1)
+    assert (summary.imported, summary.failed) == (6, 1)
     assert [str(f) for f in summary.findings if f.error] == [
         f"{unreadable}:1: error: cannot read the file: Permission denied; check its permissions"
     ]
@@ -257,7 +257,7 @@ def test_cli_imports_and_prints_the_summary(lwkd, tmp_path, capsys):
     status = main(["import", str(lwkd), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert status == 0
-    assert re.search(r"^imported 6, warned \d+, failed 0 \(", err, re.M)
+    assert re.search(r"^imported 7, warned \d+, failed 0 \(", err, re.M)
 
 
 def test_cli_reports_a_source_that_is_not_a_checkout(tmp_path, capsys):
@@ -286,4 +286,33 @@ def test_a_git_url_is_cloned_shallowly_into_the_cache_and_updated(lwkd, tmp_path
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "remove a post")
     assert main(["import", url, "--cache", str(cache), "--out", str(out)]) == 0
     assert not (out / "2024" / "2024-01-07.md").exists()
-    assert "imported 5, " in capsys.readouterr().err
+    assert "imported 6, " in capsys.readouterr().err
+
+
+def test_html_links_images_breaks_and_jekyll_variables_become_markdown(lwkd, tmp_path):
+    out = tmp_path / "out"
+    summary = run_import(lwkd, out)
+    text = page(out, "2025/2025-07-13.md")
+    assert "date: 2025-07-16 05:00\n" in text
+    assert "## Developer News\n" in text
+    assert (
+        "The [blog](https://kubernetes.io/blog/) has news, and [an older issue](../2024/2024-01-07.md) too.\\\nLine two"
+        in text
+    )
+    assert "![the chart again](../_media/2024/images/chart.png)" in text
+    notes = messages(summary, "2025-07-13-update.md")
+    assert "7: kramdown header id removed; the heading keeps the anchor of its text" in notes
+    assert "9: Jekyll variable '{{ site.baseurl }}' read as the site's address" in notes
+
+
+def test_imported_pages_build_without_a_warning(lwkd, make_app, tmp_path):
+    srcdir = tmp_path / "site"
+    shutil.copytree(REPO / "tests" / "roots" / "test-imported", srcdir)
+    assert main(["import", str(lwkd), "--out", str(srcdir / "archive")]) == 0
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    assert app.warning.getvalue() == ""
+    html = (app.outdir / "archive" / "2024" / "2024-01-07.html").read_text()
+    assert 'src="../../_images/chart.png"' in html
+    assert 'href="2024-01-14.html#kep-of-the-week"' in html
+    assert 'href="https://diagrams.example/process.svg"' in html

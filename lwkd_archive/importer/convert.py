@@ -31,6 +31,17 @@ IAL_RE = re.compile(r"\{:[^}\n]*\}")
 #: An inline HTML tag (not an autolink such as ``<https://...>``).
 HTML_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>\n]*)?/?>")
 AUTOLINK_RE = re.compile(r"^<(?:https?|mailto|ftp):", re.I)
+#: HTML that has a Markdown equivalent: ``<a href>``, ``<img>``, ``<br>``.
+HTML_LINK_RE = re.compile(
+    r"<a\s[^<>]*?href=[\"'](?P<href>[^\"']*)[\"'][^<>]*>(?P<text>.*?)</a>", re.I | re.S
+)
+HTML_IMG_RE = re.compile(r"<img\s[^<>]*?src=[\"'](?P<src>[^\"']*)[\"'][^<>]*?/?>", re.I)
+HTML_ALT_RE = re.compile(r"alt=[\"'](?P<alt>[^\"']*)[\"']", re.I)
+HTML_BR_RE = re.compile(r"<br\s*/?>[ \t]*\n?", re.I)
+#: Jekyll's site variables in links: ``{{ site.baseurl }}/2022/20220209``.
+LIQUID_SITE_RE = re.compile(r"\{\{\s*site\.(?:baseurl|url)\s*\}\}")
+#: A kramdown header id: ``## Title {#my-id}``.
+HEADER_ID_RE = re.compile(r"^(?P<heading>#{1,6}[ \t]+.*?)[ \t]*\{#[\w-]+\}[ \t]*$", re.M)
 #: Lines MyST reads as syntax that kramdown reads as text: ``% comment``, ``(label)=``, ``+++``.
 MYST_LINE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>%|\+\+\+|\([^)\n]*\)=\s*$)", re.M)
 ATX_HEADING_RE = re.compile(r"^(?P<marks>#{1,6})(?P<rest>[ \t]+\S.*)$", re.M)
@@ -245,6 +256,13 @@ def convert_body(body: str, context: Context) -> Conversion:
             return f"[Image: {alt or src}]({UPSTREAM}{LWKD_HOST_RE.sub('', src)})"
         return f"![{alt}]({_safe_target(local)}{title})"
 
+    for match in LIQUID_SITE_RE.finditer(text):
+        note(match.start(), f"Jekyll variable {match[0]!r} read as the site's address")
+    text = LIQUID_SITE_RE.sub("", text)
+    for match in HEADER_ID_RE.finditer(text):
+        note(match.start(), "kramdown header id removed; the heading keeps the anchor of its text")
+    text = HEADER_ID_RE.sub(lambda m: m["heading"], text)
+    text = _html_to_markdown(text, note)
     text = LINK_RE.sub(rewrite_link, text)
 
     for match in HTML_TAG_RE.finditer(text):
@@ -263,6 +281,24 @@ def convert_body(body: str, context: Context) -> Conversion:
     result.text = masker.restore(text)
     result.notes.sort()
     return result
+
+
+def _html_to_markdown(text: str, note: Callable[[int, str], None]) -> str:
+    """Links, images and line breaks written in HTML become Markdown, so the rules apply to them."""
+
+    def link(match: re.Match[str]) -> str:
+        note(match.start(), "HTML link written as Markdown")
+        return f"[{match['text'].strip()}]({match['href'].strip()})"
+
+    def image(match: re.Match[str]) -> str:
+        note(match.start(), "HTML image written as Markdown")
+        alt = HTML_ALT_RE.search(match[0])
+        return f"![{alt['alt'] if alt else ''}]({match['src'].strip()})"
+
+    text = HTML_IMG_RE.sub(image, text)
+    text = HTML_LINK_RE.sub(link, text)
+    # A hard line break in MyST: a backslash at the end of the line.
+    return HTML_BR_RE.sub("\\\n", text)
 
 
 def _even_headings(text: str, note: Callable[[int, str], None]) -> str:

@@ -1,0 +1,9 @@
+extensions = ["myst_parser", "sphinx_design", "ablog", "lwkd_archive"]
+html_theme = "basic"
+html_use_index = False
+exclude_patterns = ["archive/_*"]
+blog_post_pattern = ["archive/*/*"]
+blog_baseurl = "https://archive.example/"
+post_auto_orphan = True
+myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline"]
+myst_heading_anchors = 3
