@@ -20,10 +20,10 @@ def roles(text: str, year: int = 2024) -> str:
             "[enhancements#3137: KEP-3136: beta apis off by default](https://github.com/kubernetes/enhancements/pull/3137)",
             "{pr}`enhancements#3137 <kubernetes/enhancements#3137>`: {kep}`KEP-3136: beta apis off by default <3136>`",
         ),
-        # The KEP alone in the text of a pull-request link: both stay links.
+        # The KEP first in the text of a pull-request link: both stay links, same text.
         (
             "[KEP-2799: tokens](https://github.com/kubernetes/enhancements/pull/2800)",
-            "{kep}`KEP-2799: tokens <2799>` ({pr}`PR <kubernetes/enhancements#2800>`)",
+            "{kep}`KEP-2799 <2799>`: {pr}`tokens <kubernetes/enhancements#2800>`",
         ),
         # No KEP number beside it: a pull request, not a KEP.
         (
@@ -96,7 +96,7 @@ def test_old_kep_numbering_of_2018_and_2019_is_not_linked():
     converted, notes = add_roles(text, year=2019)
     assert "{kep}" not in converted
     assert converted == "{pr}`enhancements#639: KEP 34 Coscheduling <kubernetes/enhancements#639>`"
-    assert [n.kind for n in notes] == ["unresolved"]
+    assert [n.kind for n in notes] == ["old-kep-number"]
     converted, notes = add_roles("KEP 0009 and KEP 34", year=2018)
     assert converted == "KEP 0009 and KEP 34"
     assert [n.kind for n in notes] == ["old-kep-number", "old-kep-number"]
