@@ -76,8 +76,7 @@ NOT_PROSE_RE = re.compile(
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n.*?^(?:---|\.\.\.)[ \t]*$", re.MULTILINE | re.DOTALL)
 #: A hint that markdown-it must find indented code or HTML blocks (rare: parsing is slower).
 BLOCK_HINT_RE = re.compile(r"\n[ \t]*\n(?: {4}|\t)|^[ ]{0,3}<[A-Za-z!?/]", re.MULTILINE)
-#: Words without which no group is named (a cheap test before the long pattern).
-GROUP_WORD_RE = re.compile(r"sig|wg|working group|committee|ug\b|user group", re.IGNORECASE)
+PR_HINT_RE = re.compile(r"\w#\d")
 
 
 @dataclass(frozen=True)
@@ -137,21 +136,73 @@ def _prose_spellings(group: Group) -> set[str]:
 
 
 @cache
-def _group_pattern(groups: GroupTable) -> tuple[re.Pattern[str], dict[str, Group]]:
-    """One pattern for every way prose names a group, and the group each spelling means."""
+def _group_spellings(groups: GroupTable) -> dict[str, Group]:
+    """Every way prose names a group (folded), and the group it means after renames."""
     spellings: dict[str, Group] = {}
     for group in groups:
         resolved = groups.resolve(group.slug) or group
         for spelling in _prose_spellings(group):
             spellings.setdefault(spelling, resolved)
-    alternatives = sorted(spellings, key=len, reverse=True)
-    body = "|".join(r"[-\s]+".join(map(re.escape, s.split("-"))) for s in alternatives)
-    pattern = re.compile(
-        rf"(?<![\w/.#@'-])(?P<hash>#)?(?P<text>(?:{body}))"
-        r"(?![\w/]|-\w|\s+repo(?:sitory)?\b|\s+(?:github\s+)?org\b)",
-        re.IGNORECASE,
-    )
-    return pattern, spellings
+    return spellings
+
+
+#: A word that says a group is named next to it: before (``SIG Node``) or after (``Node SIG``).
+KIND_WORD_RE = re.compile(
+    r"(?<![\w/.@-])(?P<hash>#)?(?P<kind>sig|wg|ug|working[-\s]group|user[-\s]group|committee)"
+    r"(?![\w/])",
+    re.IGNORECASE,
+)
+#: Up to four words after a kind word, or before it (the longest known name wins).
+WORDS_AFTER_RE = re.compile(r"(?:[-\s][A-Za-z0-9]+)+")
+WORDS_BEFORE_RE = re.compile(r"(?<![\w/.#@-])(?:[A-Za-z0-9]+[-\s]){1,4}$")
+#: What may not follow a group's name: more of an identifier, or "repo" (the sig-release repo).
+NOT_AFTER_NAME_RE = re.compile(r"[\w/]|-\w|\s+repo(?:sitory)?\b|\s+(?:github\s+)?org\b", re.I)
+
+
+@dataclass(frozen=True)
+class GroupMention:
+    """A group named in a line: where, the text as written, and the group."""
+
+    start: int
+    end: int
+    text: str
+    group: Group
+
+
+def find_group_mentions(line: str, spellings: dict[str, Group]) -> list[GroupMention]:
+    """The groups ``line`` names with a kind word, leftmost first, never overlapping."""
+    found: list[GroupMention] = []
+    taken = 0
+    for kind in KIND_WORD_RE.finditer(line):
+        if kind.start() < taken:
+            continue
+        mention = None
+        after = WORDS_AFTER_RE.match(line, kind.end())
+        if after and kind["kind"][0].lower() in "swu" and " " not in kind["kind"]:
+            # Cut the words after the kind word at each separator, longest first.
+            cuts = [m.start() for m in re.finditer(r"[-\s]", after[0])][1:] + [len(after[0])]
+            for cut in reversed(cuts[:4]):
+                text = line[kind.start("kind") : kind.end() + cut]
+                group = spellings.get(_fold(text))
+                if group and not NOT_AFTER_NAME_RE.match(line, kind.end() + cut):
+                    mention = GroupMention(kind.start("kind"), kind.end() + cut, text, group)
+                    break
+        if mention is None and not kind["hash"] and not NOT_AFTER_NAME_RE.match(line, kind.end()):
+            before = WORDS_BEFORE_RE.search(line, max(taken, kind.start() - 60), kind.start())
+            if before:
+                starts = [before.start()] + [
+                    before.start() + m.end() for m in re.finditer(r"[-\s]+", before[0])
+                ][:-1]
+                for start in starts:
+                    text = line[start : kind.end()]
+                    group = spellings.get(_fold(text))
+                    if group:
+                        mention = GroupMention(start, kind.end(), text, group)
+                        break
+        if mention is not None:
+            found.append(mention)
+            taken = mention.end
+    return found
 
 
 #: ``SIG-Observability``: hyphenated like a group, but in no table (reported, not linked).
@@ -210,7 +261,7 @@ def add_roles(
         markdown = "\n".join(lines)
     markdown = FENCE_RE.sub(masker.hide, markdown)
     markdown = CODE_SPAN_RE.sub(masker.hide, ROLE_SYNTAX_RE.sub(masker.hide, markdown))
-    group_re, spellings = _group_pattern(groups)
+    spellings = _group_spellings(groups)
     # Roles written by this pass are hidden at once, so no later rule looks inside them.
     written = Masker()
 
@@ -218,31 +269,37 @@ def add_roles(
         written.saved.append(role)
         return written._mark(len(written.saved) - 1)
 
-    def line_at(offset: int) -> int:
-        return markdown.count("\n", 0, offset) + 1
-
-    def note(offset: int, kind: str, message: str) -> None:
-        notes.append(ReferenceNote(line_at(offset), message, kind))
+    def note(offset: int, kind: str, message: str, within: str | None = None) -> None:
+        line = (markdown if within is None else within).count("\n", 0, offset) + 1
+        notes.append(ReferenceNote(line, message, kind))
 
     def old_number(digits: str) -> bool:
         return year < NEW_NUMBERING_YEAR and (int(digits) < OLD_NUMBER_LIMIT or digits[0] == "0")
 
-    def check_known(offset: int, n: int) -> None:
+    def check_known(offset: int, n: int, within: str | None = None) -> None:
         if keps and n not in keps:
-            note(offset, "unknown-kep", f"KEP-{n} has no kep.yaml in kubernetes/enhancements")
+            note(
+                offset,
+                "unknown-kep",
+                f"KEP-{n} has no kep.yaml in kubernetes/enhancements",
+                within,
+            )
 
-    def text_roles(segment: str, offset: int) -> str:
+    def text_roles(text: str) -> str:
+        """Roles for references in prose; ``text`` has its links hidden already."""
+
         def kep(match: re.Match[str]) -> str:
-            where = offset + match.start()
+            where = match.start()
             if old_number(match["n"]):
                 note(
                     where,
                     "old-kep-number",
                     f"{match['text']!r} uses the old KEP numbering of {year}; "
                     f"not linked to today's KEP-{int(match['n'])}",
+                    match.string,
                 )
                 return match[0]
-            check_known(where, int(match["n"]))
+            check_known(where, int(match["n"]), match.string)
             return emit(_role("kep", match["text"], str(int(match["n"]))))
 
         def pr(match: re.Match[str]) -> str:
@@ -253,31 +310,31 @@ def add_roles(
             )
             return emit(_role("pr", match["text"], f"{repo}#{match['n']}"))
 
-        def group(match: re.Match[str]) -> str:
-            found = spellings.get(_fold(match["text"]))
-            if found is None:
-                return match[0]
-            return (match["hash"] or "") + emit(_role("sig", match["text"], found.slug))
-
-        def unknown_group(match: re.Match[str]) -> str:
-            note(
-                offset + match.start(),
-                "unknown-group",
-                f"{match[0]!r} names no group in lwkd_archive/data/groups.yaml; "
-                "left as text (add an alias if it is one)",
-            )
-            return match[0]
-
         # URLs, autolinks, HTML and reference-style links are not prose.
         hidden = Masker()
-        segment = NOT_PROSE_RE.sub(hidden.hide, segment)
-        segment = KEP_TEXT_RE.sub(kep, segment)
-        segment = PR_TEXT_RE.sub(pr, segment)
-        # The pattern of every group's names is long: run it only where a group word is.
-        if GROUP_WORD_RE.search(segment):
-            segment = group_re.sub(group, segment)
-            UNKNOWN_GROUP_RE.sub(unknown_group, segment)
-        return hidden.restore(segment)
+        text = NOT_PROSE_RE.sub(hidden.hide, text)
+        # Each rule runs only where its tell-tale is (most text names no KEP at all).
+        if "kep" in text or "KEP" in text or "Kep" in text:
+            text = KEP_TEXT_RE.sub(kep, text)
+        if PR_HINT_RE.search(text):
+            text = PR_TEXT_RE.sub(pr, text)
+        pieces, last = [], 0
+        for mention in find_group_mentions(text, spellings):
+            pieces += [
+                text[last : mention.start],
+                emit(_role("sig", mention.text, mention.group.slug)),
+            ]
+            last = mention.end
+        text = "".join(pieces) + text[last:]
+        for unknown in UNKNOWN_GROUP_RE.finditer(text):
+            note(
+                unknown.start(),
+                "unknown-group",
+                f"{unknown[0]!r} names no group in lwkd_archive/data/groups.yaml; "
+                "left as text (add an alias if it is one)",
+                text,
+            )
+        return hidden.restore(text)
 
     def enhancements_pull(match: re.Match[str], text: str, ref: str, number: str) -> str:
         """A pull request of kubernetes/enhancements: a KEP only if its number is written."""
@@ -384,18 +441,23 @@ def add_roles(
             check_known(where, n)
             return emit(_role("kep", text, str(n)))
         if (m := GROUP_DIR_RE.match(target)) and (group := groups.resolve(m["slug"])):
-            return emit(_role("sig", text, group.slug)) if role_text_ok(text) else match[0]
+            # Only a link that says which group it leads to ("SIG-Scheduling's charter"),
+            # not "office hours" or "give them your feedback", becomes the group's role.
+            named = {mention.group for mention in find_group_mentions(text, spellings)}
+            if group in named and role_text_ok(text):
+                return emit(_role("sig", text, group.slug))
         return match[0]
 
-    out: list[str] = []
-    last = 0
-    for match in LINK_RE.finditer(markdown):
-        out.append(text_roles(markdown[last : match.start()], last))
-        out.append(link_roles(match))
-        last = match.end()
-    out.append(text_roles(markdown[last:], last))
+    # Links first: each becomes a role or is hidden from the prose rules as it is.
+    links = Masker()
+
+    def link_or_hidden(match: re.Match[str]) -> str:
+        converted = link_roles(match)
+        return links.hide(match) if converted == match[0] else converted
+
+    text = text_roles(LINK_RE.sub(link_or_hidden, markdown))
     notes.sort(key=lambda n: n.line)
-    return masker.restore(written.restore("".join(out))), notes
+    return masker.restore(written.restore(links.restore(text))), notes
 
 
 def roles_for_year(
