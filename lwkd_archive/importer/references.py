@@ -66,6 +66,8 @@ PR_TEXT_RE = re.compile(
 )
 #: What CommonMark shows differently from a role (emphasis, escapes, entities, images).
 MARKUP_RE = re.compile(r"[*\\]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|&#?\w+;|\]\(")
+#: Link text that is all emphasis (``**KEP-3136**``): the emphasis goes around the role.
+EMPHASIS_RE = re.compile(r"^(?P<mark>\*\*|\*|__|_)(?P<inner>[^*_].*?)(?P=mark)$")
 #: Where text is not prose: bare URLs, autolinks, inline HTML, reference links and definitions.
 NOT_PROSE_RE = re.compile(
     r"<[a-z][a-z0-9+.-]*:[^<>\s]*>|https?://[^\s<>()\[\]]*(?:\([^\s()]*\)[^\s<>()\[\]]*)*"
@@ -336,6 +338,27 @@ def add_roles(
             )
         return hidden.restore(text)
 
+    def as_role(name: str, text: str, target: str) -> str | None:
+        """The role showing ``text``; emphasis around all of it stays around the role."""
+        wrapped = EMPHASIS_RE.match(text)
+        mark, inner = (wrapped["mark"], wrapped["inner"]) if wrapped else ("", text)
+        if not role_text_ok(inner):
+            return None
+        return mark + emit(_role(name, inner, target)) + mark
+
+    def kep_link(match: re.Match[str], text: str, n: int) -> str:
+        role = as_role("kep", text, str(n))
+        if role is None:
+            note(
+                match.start(),
+                "unresolved",
+                f"link to KEP-{n} kept as a link: its text {masker.restore(text)!r} has code or markup "
+                "that a role cannot show",
+            )
+            return match[0]
+        check_known(match.start(), n)
+        return role
+
     def enhancements_pull(match: re.Match[str], text: str, ref: str, number: str) -> str:
         """A pull request of kubernetes/enhancements: a KEP only if its number is written."""
         where = match.start()
@@ -349,7 +372,7 @@ def add_roles(
                     f"enhancements#{number} is a pull request; no KEP number written beside it, "
                     "left as a pull-request link",
                 )
-            return emit(_role("pr", text, ref)) if role_text_ok(text) else match[0]
+            return as_role("pr", text, ref) or match[0]
         if old_number(beside["n"]):
             note(
                 where,
@@ -357,7 +380,7 @@ def add_roles(
                 f"{beside['text']!r} in the text of enhancements#{number} uses the old KEP "
                 f"numbering of {year}; left as a pull-request link",
             )
-            return emit(_role("pr", text, ref)) if role_text_ok(text) else match[0]
+            return as_role("pr", text, ref) or match[0]
         n = int(beside["n"])
         # The shown text stays what was written: the pull-request part and the KEP part
         # each become a role, with whatever separated them kept between them.
@@ -381,7 +404,7 @@ def add_roles(
                 bare = word.rstrip(" -#")
                 parts = [(bare, "kep"), (word[len(bare) :], ""), (beside["n"], "pr")]
         if not all(role_text_ok(part) for part, name in parts if name):
-            return emit(_role("pr", text, ref)) if role_text_ok(text) else match[0]
+            return as_role("pr", text, ref) or match[0]
         check_known(where, n)
         targets = {"pr": ref, "kep": str(n)}
         return "".join(
@@ -400,7 +423,7 @@ def add_roles(
             ref = f"{m['org']}/{m['repo']}#{m['n']}"
             if m["org"] == "kubernetes" and m["repo"] in {"enhancements", "features"}:
                 return enhancements_pull(match, text, ref, m["n"])
-            return emit(_role("pr", text, ref)) if role_text_ok(text) else match[0]
+            return as_role("pr", text, ref) or match[0]
         if m := KEP_ISSUE_RE.match(target):
             n = int(m["n"])
             written = KEP_TEXT_RE.search(text)
@@ -412,10 +435,7 @@ def add_roles(
                     "left as a link",
                 )
                 return match[0]
-            if not role_text_ok(text):
-                return match[0]
-            check_known(where, n)
-            return emit(_role("kep", text, str(n)))
+            return kep_link(match, text, n)
         if m := KEP_PATH_RE.match(target):
             old = (
                 m["flat"]
@@ -427,8 +447,8 @@ def add_roles(
             n = int(m["n"])
             if old:
                 today = _kep_by_old_name(keps, m["slug"])
-                if today is not None and role_text_ok(text):
-                    return emit(_role("kep", text, str(today)))
+                if today is not None:
+                    return kep_link(match, text, today)
                 note(
                     where,
                     "old-kep-number",
@@ -436,16 +456,13 @@ def add_roles(
                     "by their issue); left as a link",
                 )
                 return match[0]
-            if not role_text_ok(text):
-                return match[0]
-            check_known(where, n)
-            return emit(_role("kep", text, str(n)))
+            return kep_link(match, text, n)
         if (m := GROUP_DIR_RE.match(target)) and (group := groups.resolve(m["slug"])):
             # Only a link that says which group it leads to ("SIG-Scheduling's charter"),
             # not "office hours" or "give them your feedback", becomes the group's role.
             named = {mention.group for mention in find_group_mentions(text, spellings)}
-            if group in named and role_text_ok(text):
-                return emit(_role("sig", text, group.slug))
+            if group in named:
+                return as_role("sig", text, group.slug) or match[0]
         return match[0]
 
     # Links first: each becomes a role or is hidden from the prose rules as it is.
