@@ -339,12 +339,14 @@ def add_roles(
         return hidden.restore(text)
 
     def as_role(name: str, text: str, target: str) -> str | None:
-        """The role showing ``text``; emphasis around all of it stays around the role."""
-        wrapped = EMPHASIS_RE.match(text)
-        mark, inner = (wrapped["mark"], wrapped["inner"]) if wrapped else ("", text)
-        if not role_text_ok(inner):
+        """The role showing ``text``; spaces and emphasis around all of it stay around it."""
+        core = text.strip()
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+        wrapped = EMPHASIS_RE.match(core)
+        mark, inner = (wrapped["mark"], wrapped["inner"]) if wrapped else ("", core)
+        if not role_text_ok(inner) or "\n" in lead + trail:
             return None
-        return mark + emit(_role(name, inner, target)) + mark
+        return lead + mark + emit(_role(name, inner, target)) + mark + trail
 
     def kep_link(match: re.Match[str], text: str, n: int) -> str:
         role = as_role("kep", text, str(n))
@@ -382,27 +384,37 @@ def add_roles(
             )
             return as_role("pr", text, ref) or match[0]
         n = int(beside["n"])
+        if n == int(number):
+            # A KEP's number is its issue's, and issues and pull requests share numbers:
+            # this pull request cannot be that KEP; the writer gave the PR's number.
+            note(
+                where,
+                "ambiguous",
+                f"{beside['text']!r} is written for enhancements#{number}, but a KEP's number "
+                "is its issue's, never a pull request's; left as a pull-request link",
+            )
+            return as_role("pr", text, ref) or match[0]
         # The shown text stays what was written: the pull-request part and the KEP part
         # each become a role, with whatever separated them kept between them.
         head = text[: beside.start()]
         tail = text[beside.start() :]
         pr_text, gap = head.rstrip(" :-–"), head[len(head.rstrip(" :-–")) :]
+        title = tail[len(beside["text"]) :].lstrip(" :-–")
         if pr_text:
             parts = [(pr_text, "pr"), (gap, ""), (tail, "kep")]
-        else:
+        elif title:
             rest = tail[len(beside["text"]) :]
-            title = rest.lstrip(" :-–")
-            if title:
-                parts = [
-                    (beside["text"], "kep"),
-                    (rest[: len(rest) - len(title)], ""),
-                    (title, "pr"),
-                ]
-            else:
-                # Only "KEP 3682": the word leads to the KEP, the number to the pull request.
-                word = re.match(r"KEP[- ]?#?", beside["text"], re.IGNORECASE)[0]
-                bare = word.rstrip(" -#")
-                parts = [(bare, "kep"), (word[len(bare) :], ""), (beside["n"], "pr")]
+            parts = [(beside["text"], "kep"), (rest[: len(rest) - len(title)], ""), (title, "pr")]
+        else:
+            # Only "KEP 3673" as the text of another pull request: no text is left to
+            # carry the pull request's link, and it is the link the writer gave.
+            note(
+                where,
+                "ambiguous",
+                f"the text of enhancements#{number} is only {beside['text']!r}; left as a "
+                "pull-request link (write the KEP beside it to link both)",
+            )
+            return as_role("pr", text, ref) or match[0]
         if not all(role_text_ok(part) for part, name in parts if name):
             return as_role("pr", text, ref) or match[0]
         check_known(where, n)
