@@ -28,12 +28,18 @@ PULL_URL_RE = re.compile(
     r"^https://github\.com/(?P<org>[\w.-]+)/(?P<repo>[\w.-]+)/pull/(?P<n>\d+)/?$"
 )
 KEP_URL_RE = re.compile(
-    r"^https://github\.com/kubernetes/(?:(?:enhancements|features)/issues/(?P<issue>\d+)"
+    r"^https://(?:github\.com/kubernetes/(?:(?:enhancements|features)/issues/(?P<issue>\d+)"
     r"|enhancements/(?:tree|blob)/[^/]+/keps/[\w-]+/(?P<folder>\d+)-)"
+    r"|(?:kep|features)\.k8s\.io/(?P<short>\d+)|git\.k8s\.io/enhancements/keps/[\w-]+/(?P<git>\d+)-)"
 )
 GROUP_URL_RE = re.compile(
-    r"^https://github\.com/kubernetes/community/(?:tree|blob)/[^/]+/(?P<slug>(?:sig|wg|committee|ug)-[\w-]+?)/?(?:README\.md)?$"
+    r"^https://(?:github\.com/kubernetes/community/(?:tree|blob)/[^/]+|git\.k8s\.io/community)/"
+    r"(?P<slug>(?:sig|wg|committee|ug)-[\w-]+?)/?(?:README\.md)?$"
 )
+
+
+def kep_of_url(match: re.Match[str]) -> int:
+    return int(next(n for n in match.groups() if n))
 
 
 def roles(text: str, year: int = 2024, **kwargs) -> str:
@@ -109,7 +115,7 @@ def assert_links_kept(before: str, after: str, name: str) -> None:
         if pull := PULL_URL_RE.match(href):
             key = ("pr", f"{pull['org']}/{pull['repo']}#{pull['n']}")
         elif kep := KEP_URL_RE.match(href):
-            key = ("kep", str(int(kep["issue"] or kep["folder"])))
+            key = ("kep", str(kep_of_url(kep)))
         elif group := GROUP_URL_RE.match(href):
             key = ("sig", group["slug"])
         else:
@@ -124,7 +130,7 @@ def assert_no_invented_kep(before: str, after: str, name: str) -> None:
     justified = Counter(int(m["n"]) for m in KEP_TEXT_RE.finditer(before))
     for href, _ in old_links:
         if kep := KEP_URL_RE.match(href):
-            justified[int(kep["issue"] or kep["folder"])] += 1
+            justified[kep_of_url(kep)] += 1
     _, new_roles = links_and_roles(after)
     for (role, target), count in new_roles.items():
         if role == "kep":

@@ -44,8 +44,11 @@ PULL_RE = re.compile(
     r"(?P<rest>/?(?:[#?].*)?|/.+)$"
 )
 KEP_ISSUE_RE = re.compile(
-    r"^https?://github\.com/kubernetes/(?:enhancements|features)/issues/(?P<n>\d+)/?(?:[#?].*)?$"
+    r"^https?://(?:github\.com/kubernetes/(?:enhancements|features)/issues/|(?:kep|features)\.k8s\.io/)"
+    r"(?P<n>\d+)/?(?:[#?].*)?$"
 )
+#: ``git.k8s.io/<repo>/<path>`` is the project's short address of ``github.com/kubernetes/<repo>``.
+GIT_K8S_RE = re.compile(r"^https?://git\.k8s\.io/(?P<repo>[\w.-]+)(?P<path>/.*)?$")
 #: A KEP's folder (today's layout) or an old flat file, in enhancements or community.
 KEP_PATH_RE = re.compile(
     r"^https?://github\.com/kubernetes/(?P<repo>enhancements|community|features)/(?:tree|blob)/"
@@ -87,7 +90,8 @@ class ReferenceNote:
 
     line: int
     message: str
-    #: ``unresolved``, ``old-kep-number``, ``ambiguous``, ``unknown-kep``, ``unknown-group``.
+    #: ``unresolved``, ``old-kep-number``, ``ambiguous``, ``inside-link``, ``unknown-kep``,
+    #: ``unknown-group``.
     kind: str
 
 
@@ -361,66 +365,74 @@ def add_roles(
         check_known(match.start(), n)
         return role
 
-    def enhancements_pull(match: re.Match[str], text: str, ref: str, number: str) -> str:
-        """A pull request of kubernetes/enhancements: a KEP only if its number is written."""
+    def pull_request(match: re.Match[str], text: str, ref: str) -> str:
+        """A pull request's link; a KEP too when its number is written in the text.
+
+        In kubernetes/enhancements the pull request's number is never the KEP's (a
+        KEP's number is its issue's, and issues and pull requests share numbers), so
+        without a written KEP number it stays a pull request, reported.
+        """
         where = match.start()
-        beside = KEP_TEXT_RE.search(text)
+        enhancements = ref.startswith(("kubernetes/enhancements#", "kubernetes/features#"))
+        number = ref.rpartition("#")[2]
+        name = "enhancements" if enhancements else ref
+
+        def plain(kind: str = "", message: str = "") -> str:
+            if kind:
+                note(where, kind, message)
+            return as_role("pr", text, ref) or match[0]
+
+        beside = next((k for k in KEP_TEXT_RE.finditer(text) if not old_number(k["n"])), None)
         if beside is None:
+            if old := KEP_TEXT_RE.search(text):
+                return plain(
+                    "old-kep-number",
+                    f"{old['text']!r} in the text of {name}#{number} uses the old KEP "
+                    f"numbering of {year}; left as a pull-request link",
+                )
             after = markdown[match.end() : match.end() + 40]
-            if not re.match(r"\W{0,4}KEP[- ]?#?\d", after, re.IGNORECASE):
-                note(
-                    where,
+            if enhancements and not re.match(r"\W{0,4}KEP[- ]?#?\d", after, re.IGNORECASE):
+                return plain(
                     "unresolved",
                     f"enhancements#{number} is a pull request; no KEP number written beside it, "
                     "left as a pull-request link",
                 )
-            return as_role("pr", text, ref) or match[0]
-        if old_number(beside["n"]):
-            note(
-                where,
-                "old-kep-number",
-                f"{beside['text']!r} in the text of enhancements#{number} uses the old KEP "
-                f"numbering of {year}; left as a pull-request link",
-            )
-            return as_role("pr", text, ref) or match[0]
+            return plain()
         n = int(beside["n"])
-        if n == int(number):
-            # A KEP's number is its issue's, and issues and pull requests share numbers:
-            # this pull request cannot be that KEP; the writer gave the PR's number.
-            note(
-                where,
+        if enhancements and n == int(number):
+            return plain(
                 "ambiguous",
                 f"{beside['text']!r} is written for enhancements#{number}, but a KEP's number "
                 "is its issue's, never a pull request's; left as a pull-request link",
             )
-            return as_role("pr", text, ref) or match[0]
         # The shown text stays what was written: the pull-request part and the KEP part
-        # each become a role, with whatever separated them kept between them.
-        head = text[: beside.start()]
-        tail = text[beside.start() :]
-        pr_text, gap = head.rstrip(" :-–"), head[len(head.rstrip(" :-–")) :]
+        # each become a role, with whatever separated them kept between them:
+        # "enhancements#3137: KEP-3136: title", "KEP-2799: title", "#111090: title (KEP 127)".
+        head, tail = text[: beside.start()], text[beside.start() :]
+        pr_text = head.rstrip(" :-–(")
+        gap = head[len(pr_text) :]
+        closing = ")" if "(" in gap and tail.endswith(")") else ""
+        kep_text = tail[: len(tail) - len(closing)]
         title = tail[len(beside["text"]) :].lstrip(" :-–")
         if pr_text:
-            parts = [(pr_text, "pr"), (gap, ""), (tail, "kep")]
+            parts = [(pr_text, "pr"), (gap, ""), (kep_text, "kep"), (closing, "")]
         elif title:
             rest = tail[len(beside["text"]) :]
             parts = [(beside["text"], "kep"), (rest[: len(rest) - len(title)], ""), (title, "pr")]
         else:
-            # Only "KEP 3673" as the text of another pull request: no text is left to
-            # carry the pull request's link, and it is the link the writer gave.
-            note(
-                where,
-                "ambiguous",
-                f"the text of enhancements#{number} is only {beside['text']!r}; left as a "
-                "pull-request link (write the KEP beside it to link both)",
+            parts = []
+        if not parts or not all(role_text_ok(part) for part, kind in parts if kind):
+            # Only "KEP 3673" as the text, or text a role cannot show: the link the
+            # writer gave stays, and the KEP is reported.
+            return plain(
+                "inside-link",
+                f"{beside['text']!r} is named inside the text of pull request {ref}; "
+                "it stays that pull request's link, so no KEP role is written",
             )
-            return as_role("pr", text, ref) or match[0]
-        if not all(role_text_ok(part) for part, name in parts if name):
-            return as_role("pr", text, ref) or match[0]
         check_known(where, n)
         targets = {"pr": ref, "kep": str(n)}
         return "".join(
-            emit(_role(name, part, targets[name])) if name else part for part, name in parts
+            emit(_role(kind, part, targets[kind])) if kind else part for part, kind in parts
         )
 
     def link_roles(match: re.Match[str]) -> str:
@@ -428,14 +440,16 @@ def add_roles(
             return match[0]
         text, target = match["text"], match["target"].strip("<>").strip()
         where = match.start()
+        if short := GIT_K8S_RE.match(target):
+            target = (
+                f"https://github.com/kubernetes/{short['repo']}/tree/master{short['path'] or ''}"
+            )
         if m := PULL_RE.match(target):
             if m["rest"].strip("/"):
                 # A comment, a file or a commit of the pull request: keep that exact link.
                 return match[0]
             ref = f"{m['org']}/{m['repo']}#{m['n']}"
-            if m["org"] == "kubernetes" and m["repo"] in {"enhancements", "features"}:
-                return enhancements_pull(match, text, ref, m["n"])
-            return as_role("pr", text, ref) or match[0]
+            return pull_request(match, text, ref)
         if m := KEP_ISSUE_RE.match(target):
             n = int(m["n"])
             written = KEP_TEXT_RE.search(text)
@@ -481,8 +495,21 @@ def add_roles(
     links = Masker()
 
     def link_or_hidden(match: re.Match[str]) -> str:
+        noted = len(notes)
         converted = link_roles(match)
-        return links.hide(match) if converted == match[0] else converted
+        if converted != match[0]:
+            return converted
+        if not match["bang"] and len(notes) == noted:
+            # A KEP named in the text of a link to something else: the link stays whole.
+            for kep in KEP_TEXT_RE.finditer(match["text"]):
+                if not old_number(kep["n"]):
+                    note(
+                        match.start(),
+                        "inside-link",
+                        f"{kep['text']!r} is named inside the text of a link to "
+                        f"{match['target']}; the link is kept, so no KEP role is written",
+                    )
+        return links.hide(match)
 
     text = text_roles(LINK_RE.sub(link_or_hidden, markdown))
     notes.sort(key=lambda n: n.line)
