@@ -2,17 +2,21 @@
 
 The rules (each form and each trap is tested in tests/test_references.py):
 
-* ``enhancements/issues/N``, ``features/issues/N`` (the repository's name until 2018) and
-  ``keps/<sig>/NNNN-slug`` folders name KEP N. ``enhancements#N`` and
-  ``enhancements/pull/N`` are pull requests, whose numbers are not KEP numbers: a KEP
-  is linked only when its number is written in the link's text (or after the link,
-  where the text rules find it); otherwise the link stays a pull-request link.
+* ``enhancements/issues/N``, ``features/issues/N`` (the repository's name until 2018),
+  ``kep.k8s.io/N`` and ``keps/<sig>/NNNN-slug`` folders name KEP N.
+* A pull request's number is never a KEP's (a KEP's number is its issue's, and issues
+  and pull requests share numbers): ``enhancements#N`` and ``enhancements/pull/N`` link
+  a KEP only when its number is written in the link's text (``enhancements#3137:
+  KEP-3136: title`` becomes two roles with the same text) or right after the link;
+  otherwise the link stays a pull-request link, reported. Pull requests of other
+  repositories titled with their KEP (``#116054: KEP-3488: title``) are split alike.
 * Before 2020, KEPs had an old sequential numbering (``KEP 34``, ``keps/0009-x.md``)
   and date-named files (``keps/sig-node/20190212-x.md``), unrelated to today's numbers:
-  such references stay as written, unless the KEP facts know the KEP by the same name.
+  such references stay as written, unless the KEP facts know a KEP folder of that name.
 * Groups are recognised only by a name or alias from data/groups.yaml next to ``SIG``,
   ``WG``, ``Working Group``, ``UG`` or ``Committee``, never inside URLs, link targets,
-  longer identifiers (``sig-release-master-blocking``) or plurals (``SIGs``).
+  longer identifiers (``sig-release-master-blocking``) or plurals (``SIGs``); a link
+  becomes a group's role only when it leads to that group's folder and names it.
 * Code, HTML, URLs, front matter and roles already written are never touched; a link
   is converted only into a role that links to what the link led to, with the text the
   writer wrote, and only when that text can be a role's text.
@@ -26,7 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from lwkd_archive.groups import KIND_WORDS, Group, GroupTable, load_groups
-from lwkd_archive.importer.convert import CODE_SPAN_RE, FENCE_RE, LINK_RE, ROLE_SYNTAX_RE, Masker
+from lwkd_archive.importer.convert import CODE_SPAN_RE, FENCE_RE, LINK_RE, ROLE_SYNTAX_RE
 from lwkd_archive.keps import KepFacts
 
 #: Before this year a small or zero-padded KEP number is the old sequential numbering.
@@ -93,6 +97,33 @@ class ReferenceNote:
     #: ``unresolved``, ``old-kep-number``, ``ambiguous``, ``inside-link``, ``unknown-kep``,
     #: ``unknown-group``.
     kind: str
+
+
+class SetAside:
+    """Text hidden from the rules while they run, then put back in one pass.
+
+    A mark keeps the newlines of what it hides, so line numbers stay true; each
+    instance marks with its own tag, so text hidden twice comes back whole.
+    """
+
+    def __init__(self) -> None:
+        self.saved: list[str] = []
+        self.mark_re = re.compile(rf"\ue000{id(self):x}\.(\d+)\ue001(\n*)")
+        self.tag = f"{id(self):x}"
+
+    def put(self, text: str) -> str:
+        self.saved.append(text)
+        return f"\ue000{self.tag}.{len(self.saved) - 1}\ue001" + "\n" * text.count("\n")
+
+    def hide(self, match: re.Match[str]) -> str:
+        return self.put(match[0])
+
+    def restore(self, text: str) -> str:
+        def back(mark: re.Match[str]) -> str:
+            saved = self.saved[int(mark[1])]
+            return saved + mark[2][saved.count("\n") :]
+
+        return self.mark_re.sub(back, text) if self.saved else text
 
 
 def _role(name: str, text: str, target: str) -> str:
@@ -255,25 +286,22 @@ def add_roles(
     """
     groups = groups or load_groups()
     notes: list[ReferenceNote] = []
-    masker = Masker()
+    masker = SetAside()
     # Code, HTML blocks, front matter and roles already written are left alone.
     markdown = FRONT_MATTER_RE.sub(masker.hide, markdown)
     blocks = _block_code_and_html(markdown)
     if blocks:
         lines = markdown.split("\n")
         for start, end in reversed(blocks):
-            hidden = masker.hide(re.match(r"(?s).*", "\n".join(lines[start:end])))
+            hidden = masker.put("\n".join(lines[start:end]))
             lines[start:end] = hidden.split("\n")
         markdown = "\n".join(lines)
     markdown = FENCE_RE.sub(masker.hide, markdown)
     markdown = CODE_SPAN_RE.sub(masker.hide, ROLE_SYNTAX_RE.sub(masker.hide, markdown))
     spellings = _group_spellings(groups)
     # Roles written by this pass are hidden at once, so no later rule looks inside them.
-    written = Masker()
-
-    def emit(role: str) -> str:
-        written.saved.append(role)
-        return written._mark(len(written.saved) - 1)
+    written = SetAside()
+    emit = written.put
 
     def note(offset: int, kind: str, message: str, within: str | None = None) -> None:
         line = (markdown if within is None else within).count("\n", 0, offset) + 1
@@ -317,7 +345,7 @@ def add_roles(
             return emit(_role("pr", match["text"], f"{repo}#{match['n']}"))
 
         # URLs, autolinks, HTML and reference-style links are not prose.
-        hidden = Masker()
+        hidden = SetAside()
         text = NOT_PROSE_RE.sub(hidden.hide, text)
         # Each rule runs only where its tell-tale is (most text names no KEP at all).
         if "kep" in text or "KEP" in text or "Kep" in text:
@@ -492,7 +520,7 @@ def add_roles(
         return match[0]
 
     # Links first: each becomes a role or is hidden from the prose rules as it is.
-    links = Masker()
+    links = SetAside()
 
     def link_or_hidden(match: re.Match[str]) -> str:
         noted = len(notes)
