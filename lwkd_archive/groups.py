@@ -10,6 +10,13 @@ from importlib import resources
 import yaml
 
 KIND_PREFIXES = {"sig": "SIG", "wg": "WG", "committee": "Committee", "ug": "UG"}
+#: The words that say a name is a group, by kind (``SIG Node``, ``Batch Working Group``).
+KIND_WORDS = {
+    "sig": ("SIG",),
+    "wg": ("WG", "Working Group"),
+    "committee": ("Committee",),
+    "ug": ("UG", "User Group"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,9 +53,13 @@ class GroupTable:
         for group in groups:
             kind, _, rest = group.slug.partition("-")
             spellings = [group.slug, group.name, *group.aliases]
-            if kind in {"sig", "wg"}:
-                # "node" alone and "Node SIG" name SIG Node too.
-                spellings += [rest, f"{rest}-{kind}"]
+            if kind in {"sig", "wg", "ug"}:
+                # "node" alone and "Node SIG" name SIG Node too; so do "SIG Arch" and
+                # "Arch SIG" for an alias "arch".
+                for name in (rest, *group.aliases):
+                    folded = normalise(name)
+                    if not folded.startswith(f"{kind}-"):
+                        spellings += [name, f"{kind}-{folded}", f"{folded}-{kind}"]
             for spelling in spellings:
                 self._by_spelling.setdefault(normalise(spelling), group)
 

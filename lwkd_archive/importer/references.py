@@ -1,14 +1,25 @@
 """Turning KEP, SIG and pull-request references in imported text into explicit roles.
 
-The rules (each trap is tested in tests/test_references.py):
+The rules (each form and each trap is tested in tests/test_references.py):
 
-* ``enhancements/issues/N``, ``features/issues/N`` and ``keps/<sig>/NNNN-slug`` paths
-  name KEP N; ``enhancements#N`` and ``enhancements/pull/N`` are pull requests, whose
-  numbers are not KEP numbers: a KEP is linked only when its number is written beside.
-* Before 2020, KEPs had an old sequential numbering (``KEP 34``, ``keps/0009-x.md``,
-  date-named files) unrelated to today's numbers: such references stay as written.
+* ``enhancements/issues/N``, ``features/issues/N`` (the repository's name until 2018),
+  ``kep.k8s.io/N`` and ``keps/<sig>/NNNN-slug`` folders name KEP N.
+* A pull request's number is never a KEP's (a KEP's number is its issue's, and issues
+  and pull requests share numbers): ``enhancements#N`` and ``enhancements/pull/N`` link
+  a KEP only when its number is written in the link's text (``enhancements#3137:
+  KEP-3136: title`` becomes two roles with the same text) or right after the link;
+  otherwise the link stays a pull-request link, reported. Pull requests of other
+  repositories titled with their KEP (``#116054: KEP-3488: title``) are split alike.
+* Before 2020, KEPs had an old sequential numbering (``KEP 34``, ``keps/0009-x.md``)
+  and date-named files (``keps/sig-node/20190212-x.md``), unrelated to today's numbers:
+  such references stay as written, unless the KEP facts know a KEP folder of that name.
 * Groups are recognised only by a name or alias from data/groups.yaml next to ``SIG``,
-  ``WG``, ``Working Group`` or ``Committee``, never inside URLs or longer identifiers.
+  ``WG``, ``Working Group``, ``UG`` or ``Committee``, never inside URLs, link targets,
+  longer identifiers (``sig-release-master-blocking``) or plurals (``SIGs``); a link
+  becomes a group's role only when it leads to that group's folder and names it.
+* Code, HTML, URLs, front matter and roles already written are never touched; a link
+  is converted only into a role that links to what the link led to, with the text the
+  writer wrote, and only when that text can be a role's text.
 """
 
 from __future__ import annotations
@@ -18,87 +29,246 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from lwkd_archive.groups import Group, GroupTable, load_groups
-from lwkd_archive.importer.convert import CODE_SPAN_RE, FENCE_RE, LINK_RE, ROLE_SYNTAX_RE, Masker
+from lwkd_archive.groups import KIND_WORDS, Group, GroupTable, load_groups
+from lwkd_archive.importer.convert import CODE_SPAN_RE, FENCE_RE, LINK_RE, ROLE_SYNTAX_RE
 from lwkd_archive.keps import KepFacts
 
-#: Before this year a small KEP number is the old sequential numbering.
+#: Before this year a small or zero-padded KEP number is the old sequential numbering.
 NEW_NUMBERING_YEAR = 2020
 OLD_NUMBER_LIMIT = 100
 
+#: Repositories of the kubernetes organisation written without it (``enhancements#3137``).
+KUBERNETES_REPOS = (
+    "kubernetes|enhancements|test-infra|website|community|release|sig-release|org|steering"
+    "|ingress-nginx|client-go|kubectl|kubeadm|perf-tests|k8s.io"
+)
+
 PULL_RE = re.compile(
-    r"^https?://github\.com/(?P<org>[\w.-]+)/(?P<repo>[\w.-]+)/pull/(?P<n>\d+)/?(?:[#?].*)?$"
+    r"^https?://github\.com/(?P<org>[\w.-]+)/(?P<repo>[\w.-]+)/pull/(?P<n>\d+)"
+    r"(?P<rest>/?(?:[#?].*)?|/.+)$"
 )
 KEP_ISSUE_RE = re.compile(
-    r"^https?://github\.com/kubernetes/(?:enhancements|features)/issues/(?P<n>\d+)/?(?:[#?].*)?$"
+    r"^https?://(?:github\.com/kubernetes/(?:enhancements|features)/issues/|(?:kep|features)\.k8s\.io/)"
+    r"(?P<n>\d+)/?(?:[#?].*)?$"
 )
-KEP_DIR_RE = re.compile(
-    r"^https?://github\.com/kubernetes/enhancements/(?:tree|blob)/[^/]+/keps/(?P<sig>[\w-]+)/(?P<n>\d+)-[\w.-]+?(?:/.*)?(?:[#?].*)?$"
-)
-OLD_KEP_FILE_RE = re.compile(
-    r"^https?://github\.com/kubernetes/(?:community|enhancements)/(?:tree|blob)/[^/]+/keps/.*\.md(?:[#?].*)?$"
+#: ``git.k8s.io/<repo>/<path>`` is the project's short address of ``github.com/kubernetes/<repo>``.
+GIT_K8S_RE = re.compile(r"^https?://git\.k8s\.io/(?P<repo>[\w.-]+)(?P<path>/.*)?$")
+#: A KEP's folder (today's layout) or an old flat file, in enhancements or community.
+KEP_PATH_RE = re.compile(
+    r"^https?://github\.com/kubernetes/(?P<repo>enhancements|community|features)/(?:tree|blob)/"
+    r"[^/]+/keps/(?:(?P<sig>[\w-]+)/)?(?P<n>\d+)-(?P<slug>[\w.-]+?)"
+    r"(?P<flat>\.md)?(?P<rest>/[^#?]*)?(?:[#?].*)?$"
 )
 GROUP_DIR_RE = re.compile(
-    r"^https?://github\.com/kubernetes/community/(?:tree|blob)/master/(?P<slug>(?:sig|wg|committee|ug)-[\w-]+?)/?(?:README\.md)?(?:[#?].*)?$"
+    r"^https?://github\.com/kubernetes/community/(?:tree|blob)/[^/]+/"
+    r"(?P<slug>(?:sig|wg|committee|ug)-[\w-]+?)/?(?:README\.md)?(?:[#?].*)?$"
 )
-#: ``KEP-3136``, ``KEP 3136``, ``KEP #3136``, ``kep-3136`` (not ``KEPs``).
-KEP_TEXT_RE = re.compile(r"(?<![\w/#-])(?P<text>KEP[- ]?#?(?P<n>\d{1,5}))(?![\w-])", re.IGNORECASE)
+#: ``KEP-3136``, ``KEP 3136``, ``KEP #3136``, ``kep-3136`` (not ``KEPs``, not ``KEP 1.24``).
+KEP_TEXT_RE = re.compile(
+    r"(?<![\w/#.-])(?P<text>KEP[- ]?#?(?P<n>\d{1,5}))(?![\w-]|\.\d)", re.IGNORECASE
+)
 PR_TEXT_RE = re.compile(
-    r"(?<![\w/.#-])(?P<text>(?:kubernetes/)?(?P<repo>enhancements|kubernetes|test-infra|website|community|release)#(?P<n>\d+))(?![\w-])"
+    rf"(?<![\w/.#@-])(?P<text>(?:(?P<org>[A-Za-z0-9][\w.-]*)/(?P<repo>[\w.-]+)"
+    rf"|(?P<short>{KUBERNETES_REPOS}))#(?P<n>\d+))(?![\w-])"
 )
-
-
-#: Words without which no group is named (a cheap test before the long pattern).
-GROUP_WORD_RE = re.compile(r"sig|wg|working group|committee|ug\b", re.IGNORECASE)
+#: What CommonMark shows differently from a role (emphasis, escapes, entities, images).
+MARKUP_RE = re.compile(r"[*\\]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|&#?\w+;|\]\(")
+#: Link text that is all emphasis (``**KEP-3136**``): the emphasis goes around the role.
+EMPHASIS_RE = re.compile(r"^(?P<mark>\*\*|\*|__|_)(?P<inner>[^*_].*?)(?P=mark)$")
+#: Where text is not prose: bare URLs, autolinks, inline HTML, reference links and definitions.
+NOT_PROSE_RE = re.compile(
+    r"<[a-z][a-z0-9+.-]*:[^<>\s]*>|https?://[^\s<>()\[\]]*(?:\([^\s()]*\)[^\s<>()\[\]]*)*"
+    r"|</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>\n]*)?/?>|<!--.*?-->"
+    r"|\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\[[^\[\]\n]*\]|^[ ]{0,3}\[[^\]\n]+\]:[^\n]*",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL,
+)
+FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n.*?^(?:---|\.\.\.)[ \t]*$", re.MULTILINE | re.DOTALL)
+#: A hint that markdown-it must find indented code or HTML blocks (rare: parsing is slower).
+BLOCK_HINT_RE = re.compile(r"\n[ \t]*\n(?: {4}|\t)|^[ ]{0,3}<[A-Za-z!?/]", re.MULTILINE)
+PR_HINT_RE = re.compile(r"\w#\d")
 
 
 @dataclass(frozen=True)
 class ReferenceNote:
-    """A reference that was left as written, and why."""
+    """A reference left as written (or written differently), and why."""
 
     line: int
     message: str
+    #: ``unresolved``, ``old-kep-number``, ``ambiguous``, ``inside-link``, ``unknown-kep``,
+    #: ``unknown-group``.
     kind: str
+
+
+class SetAside:
+    """Text hidden from the rules while they run, then put back in one pass.
+
+    A mark keeps the newlines of what it hides, so line numbers stay true; each
+    instance marks with its own tag, so text hidden twice comes back whole.
+    """
+
+    def __init__(self) -> None:
+        self.saved: list[str] = []
+        self.mark_re = re.compile(rf"\ue000{id(self):x}\.(\d+)\ue001(\n*)")
+        self.tag = f"{id(self):x}"
+
+    def put(self, text: str) -> str:
+        self.saved.append(text)
+        return f"\ue000{self.tag}.{len(self.saved) - 1}\ue001" + "\n" * text.count("\n")
+
+    def hide(self, match: re.Match[str]) -> str:
+        return self.put(match[0])
+
+    def restore(self, text: str) -> str:
+        def back(mark: re.Match[str]) -> str:
+            saved = self.saved[int(mark[1])]
+            return saved + mark[2][saved.count("\n") :]
+
+        return self.mark_re.sub(back, text) if self.saved else text
 
 
 def _role(name: str, text: str, target: str) -> str:
     return f"{{{name}}}`{text} <{target}>`"
 
 
-def _role_safe(text: str) -> bool:
-    """Role text cannot hold backticks, angle brackets or masked code."""
-    return not re.search(r"[`<>\ue000\ue001\n]", text) and text.strip() == text and bool(text)
+def role_text_ok(text: str) -> bool:
+    """Whether a role can show ``text`` exactly as the Markdown did.
 
-
-@cache
-def _group_pattern(groups: GroupTable) -> tuple[re.Pattern[str], dict[str, Group]]:
-    """One pattern for every way a group is named in prose, and what each spelling means."""
-    spellings: dict[str, Group] = {}
-    for group in groups:
-        kind, _, rest = group.slug.partition("-")
-        words = re.split(r"[-\s]+", rest)
-        names = {group.name, group.slug, *group.aliases}
-        for name in names:
-            spellings[_fold(name)] = group
-        if kind in {"sig", "wg"}:
-            label = "SIG" if kind == "sig" else "WG"
-            spellings[_fold(f"{label} {' '.join(words)}")] = group
-            spellings[_fold(f"{' '.join(words)} {label}")] = group
-            if kind == "wg":
-                spellings[_fold(f"{' '.join(words)} Working Group")] = group
-                spellings[_fold(f"Working Group {' '.join(words)}")] = group
-    # Only spellings that carry a group word: "node" alone names nothing in prose.
-    carried = [s for s in spellings if re.search(r"\b(sig|wg|working-group|committee|ug)\b", s)]
-    alternatives = sorted(carried, key=len, reverse=True)
-    body = "|".join(r"[-\s]+".join(map(re.escape, s.split("-"))) for s in alternatives)
-    pattern = re.compile(
-        rf"(?<![\w/.#-])(?P<hash>#)?(?P<text>(?:{body}))(?![\w/]|-\w)", re.IGNORECASE
+    A role's text is shown literally: it cannot hold backticks, angle brackets (they
+    would be read as the target), masked code, line breaks, or Markdown markup.
+    """
+    return (
+        bool(text)
+        and text.strip() == text
+        and not re.search(r"[`<>\ue000\ue001\n]", text)
+        and not MARKUP_RE.search(text)
     )
-    return pattern, spellings
 
 
 def _fold(text: str) -> str:
     return re.sub(r"[\s_-]+", "-", text.strip().lower())
+
+
+def _prose_spellings(group: Group) -> set[str]:
+    """The ways prose names ``group``: always with its kind word (``SIG``, ``Committee``...)."""
+    kind, _, rest = group.slug.partition("-")
+    words = KIND_WORDS[kind]
+    bare = {rest}
+    for name in (group.name, *group.aliases):
+        folded = _fold(name)
+        for word in words:
+            w = _fold(word)
+            if folded.startswith(w + "-"):
+                folded = folded[len(w) + 1 :]
+            elif folded.endswith("-" + w):
+                folded = folded[: -len(w) - 1]
+        bare.add(folded)
+    spellings = set()
+    for name in bare:
+        for word in words:
+            w = _fold(word)
+            spellings.add(f"{name}-{w}")
+            if kind != "committee":
+                spellings.add(f"{w}-{name}")
+    return spellings
+
+
+@cache
+def _group_spellings(groups: GroupTable) -> dict[str, Group]:
+    """Every way prose names a group (folded), and the group it means after renames."""
+    spellings: dict[str, Group] = {}
+    for group in groups:
+        resolved = groups.resolve(group.slug) or group
+        for spelling in _prose_spellings(group):
+            spellings.setdefault(spelling, resolved)
+    return spellings
+
+
+#: A word that says a group is named next to it: before (``SIG Node``) or after (``Node SIG``).
+KIND_WORD_RE = re.compile(
+    r"(?<![\w/.@-])(?P<hash>#)?(?P<kind>sig|wg|ug|working[-\s]group|user[-\s]group|committee)"
+    r"(?![\w/])",
+    re.IGNORECASE,
+)
+#: Up to four words after a kind word, or before it (the longest known name wins).
+WORDS_AFTER_RE = re.compile(r"(?:[-\s][A-Za-z0-9]+)+")
+WORDS_BEFORE_RE = re.compile(r"(?<![\w/.#@-])(?:[A-Za-z0-9]+[-\s]){1,4}$")
+#: What may not follow a group's name: more of an identifier, or "repo" (the sig-release repo).
+NOT_AFTER_NAME_RE = re.compile(r"[\w/]|-\w|\s+repo(?:sitory)?\b|\s+(?:github\s+)?org\b", re.I)
+
+
+@dataclass(frozen=True)
+class GroupMention:
+    """A group named in a line: where, the text as written, and the group."""
+
+    start: int
+    end: int
+    text: str
+    group: Group
+
+
+def find_group_mentions(line: str, spellings: dict[str, Group]) -> list[GroupMention]:
+    """The groups ``line`` names with a kind word, leftmost first, never overlapping."""
+    found: list[GroupMention] = []
+    taken = 0
+    for kind in KIND_WORD_RE.finditer(line):
+        if kind.start() < taken:
+            continue
+        mention = None
+        after = WORDS_AFTER_RE.match(line, kind.end())
+        if after and kind["kind"][0].lower() in "swu" and " " not in kind["kind"]:
+            # Cut the words after the kind word at each separator, longest first.
+            cuts = [m.start() for m in re.finditer(r"[-\s]", after[0])][1:] + [len(after[0])]
+            for cut in reversed(cuts[:4]):
+                text = line[kind.start("kind") : kind.end() + cut]
+                group = spellings.get(_fold(text))
+                if group and not NOT_AFTER_NAME_RE.match(line, kind.end() + cut):
+                    mention = GroupMention(kind.start("kind"), kind.end() + cut, text, group)
+                    break
+        if mention is None and not kind["hash"] and not NOT_AFTER_NAME_RE.match(line, kind.end()):
+            before = WORDS_BEFORE_RE.search(line, max(taken, kind.start() - 60), kind.start())
+            if before:
+                starts = [before.start()] + [
+                    before.start() + m.end() for m in re.finditer(r"[-\s]+", before[0])
+                ][:-1]
+                for start in starts:
+                    text = line[start : kind.end()]
+                    group = spellings.get(_fold(text))
+                    if group:
+                        mention = GroupMention(start, kind.end(), text, group)
+                        break
+        if mention is not None:
+            found.append(mention)
+            taken = mention.end
+    return found
+
+
+#: ``SIG-Observability``: hyphenated like a group, but in no table (reported, not linked).
+UNKNOWN_GROUP_RE = re.compile(r"(?<![\w/.#@-])#?(?:SIG|WG)-[A-Z][\w]*(?:-[A-Z][\w]*)*(?![\w/-])")
+
+
+def _kep_by_old_name(keps: dict[int, KepFacts] | None, slug: str) -> int | None:
+    """Today's number of an old KEP file, when exactly one KEP folder has its name."""
+    if not keps:
+        return None
+    name = re.sub(r"^\d{8}-", "", slug)
+    found = {
+        n for n, facts in keps.items() if facts.path.rsplit("/", 1)[-1].partition("-")[2] == name
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _block_code_and_html(markdown: str) -> list[tuple[int, int]]:
+    """Line ranges (0-based, end excluded) of indented code and HTML blocks."""
+    if not BLOCK_HINT_RE.search(markdown):
+        return []
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark")
+    return [
+        tuple(token.map)
+        for token in parser.parse(markdown)
+        if token.type in {"code_block", "html_block"} and token.map
+    ]
 
 
 def add_roles(
@@ -108,110 +278,270 @@ def add_roles(
     groups: GroupTable | None = None,
     keps: dict[int, KepFacts] | None = None,
 ) -> tuple[str, list[ReferenceNote]]:
-    """Return ``markdown`` with KEP, group and pull-request references written as roles."""
+    """Return ``markdown`` with KEP, group and pull-request references written as roles.
+
+    ``year`` is the year of the issue (it decides the old KEP numbering); ``keps``
+    (facts from kep.yaml files, optional) finds old KEP files under today's numbers.
+    Each reference that could not be resolved is a :class:`ReferenceNote`.
+    """
     groups = groups or load_groups()
     notes: list[ReferenceNote] = []
-    # Code, and roles already written (their text is a code span), are left alone.
-    masker = Masker()
+    masker = SetAside()
+    # Code, HTML blocks, front matter and roles already written are left alone.
+    markdown = FRONT_MATTER_RE.sub(masker.hide, markdown)
+    blocks = _block_code_and_html(markdown)
+    if blocks:
+        lines = markdown.split("\n")
+        for start, end in reversed(blocks):
+            hidden = masker.put("\n".join(lines[start:end]))
+            lines[start:end] = hidden.split("\n")
+        markdown = "\n".join(lines)
     markdown = FENCE_RE.sub(masker.hide, markdown)
     markdown = CODE_SPAN_RE.sub(masker.hide, ROLE_SYNTAX_RE.sub(masker.hide, markdown))
-    group_re, spellings = _group_pattern(groups)
+    spellings = _group_spellings(groups)
+    # Roles written by this pass are hidden at once, so no later rule looks inside them.
+    written = SetAside()
+    emit = written.put
 
-    def line_at(offset: int) -> int:
-        return markdown.count("\n", 0, offset) + 1
+    def note(offset: int, kind: str, message: str, within: str | None = None) -> None:
+        line = (markdown if within is None else within).count("\n", 0, offset) + 1
+        notes.append(ReferenceNote(line, message, kind))
 
-    def old_number(n: int) -> bool:
-        return year < NEW_NUMBERING_YEAR and n < OLD_NUMBER_LIMIT
+    def old_number(digits: str) -> bool:
+        return year < NEW_NUMBERING_YEAR and (int(digits) < OLD_NUMBER_LIMIT or digits[0] == "0")
 
-    def text_roles(segment: str, offset: int) -> str:
+    def check_known(offset: int, n: int, within: str | None = None) -> None:
+        if keps and n not in keps:
+            note(
+                offset,
+                "unknown-kep",
+                f"KEP-{n} has no kep.yaml in kubernetes/enhancements",
+                within,
+            )
+
+    def text_roles(text: str) -> str:
+        """Roles for references in prose; ``text`` has its links hidden already."""
+
         def kep(match: re.Match[str]) -> str:
-            n = int(match["n"])
-            if old_number(n) or match["n"].startswith("0"):
-                notes.append(
-                    ReferenceNote(
-                        line_at(offset + match.start()),
-                        f"{match['text']!r} uses the old KEP numbering of {year}; not linked to today's KEP-{n}",
-                        "old-kep-number",
-                    )
+            where = match.start()
+            if old_number(match["n"]):
+                note(
+                    where,
+                    "old-kep-number",
+                    f"{match['text']!r} uses the old KEP numbering of {year}; "
+                    f"not linked to today's KEP-{int(match['n'])}",
+                    match.string,
                 )
                 return match[0]
-            return _role("kep", match["text"], str(n))
+            check_known(where, int(match["n"]), match.string)
+            return emit(_role("kep", match["text"], str(int(match["n"]))))
 
         def pr(match: re.Match[str]) -> str:
-            repo = match["repo"]
-            return _role("pr", match["text"], f"kubernetes/{repo}#{match['n']}")
+            repo = (
+                f"kubernetes/{match['short']}"
+                if match["short"]
+                else f"{match['org']}/{match['repo']}"
+            )
+            return emit(_role("pr", match["text"], f"{repo}#{match['n']}"))
 
-        def group(match: re.Match[str]) -> str:
-            found = spellings.get(_fold(match["text"]))
-            resolved = groups.resolve(found.slug) if found else None
-            if resolved is None:
-                return match[0]
-            return (match["hash"] or "") + _role("sig", match["text"], resolved.slug)
+        # URLs, autolinks, HTML and reference-style links are not prose.
+        hidden = SetAside()
+        text = NOT_PROSE_RE.sub(hidden.hide, text)
+        # Each rule runs only where its tell-tale is (most text names no KEP at all).
+        if "kep" in text or "KEP" in text or "Kep" in text:
+            text = KEP_TEXT_RE.sub(kep, text)
+        if PR_HINT_RE.search(text):
+            text = PR_TEXT_RE.sub(pr, text)
+        pieces, last = [], 0
+        for mention in find_group_mentions(text, spellings):
+            pieces += [
+                text[last : mention.start],
+                emit(_role("sig", mention.text, mention.group.slug)),
+            ]
+            last = mention.end
+        text = "".join(pieces) + text[last:]
+        for unknown in UNKNOWN_GROUP_RE.finditer(text):
+            note(
+                unknown.start(),
+                "unknown-group",
+                f"{unknown[0]!r} names no group in lwkd_archive/data/groups.yaml; "
+                "left as text (add an alias if it is one)",
+                text,
+            )
+        return hidden.restore(text)
 
-        segment = KEP_TEXT_RE.sub(kep, segment)
-        segment = PR_TEXT_RE.sub(pr, segment)
-        # The pattern of every group's names is long: run it only where a group word is.
-        return group_re.sub(group, segment) if GROUP_WORD_RE.search(segment) else segment
+    def as_role(name: str, text: str, target: str) -> str | None:
+        """The role showing ``text``; spaces and emphasis around all of it stay around it."""
+        core = text.strip()
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+        wrapped = EMPHASIS_RE.match(core)
+        mark, inner = (wrapped["mark"], wrapped["inner"]) if wrapped else ("", core)
+        if not role_text_ok(inner) or "\n" in lead + trail:
+            return None
+        return lead + mark + emit(_role(name, inner, target)) + mark + trail
 
-    def link_roles(match: re.Match[str]) -> str:
-        if match["bang"]:
-            return match[0]
-        text, target = match["text"], match["target"].strip("<>")
-        where = line_at(match.start())
-        if m := PULL_RE.match(target):
-            ref = f"{m['org']}/{m['repo']}#{m['n']}"
-            if m["org"] == "kubernetes" and m["repo"] == "enhancements":
-                beside = KEP_TEXT_RE.search(text)
-                if beside and not old_number(int(beside["n"])) and _role_safe(text):
-                    before = text[: beside.start()].rstrip(" :-–")
-                    kep_text = text[beside.start() :]
-                    kep = _role("kep", kep_text, str(int(beside["n"])))
-                    if before and _role_safe(before):
-                        return f"{_role('pr', before, ref)}: {kep}"
-                    return f"{kep} ({_role('pr', 'PR', ref)})"
-                notes.append(
-                    ReferenceNote(
-                        where,
-                        f"enhancements pull request {m['n']} has no KEP number beside it; left as a pull-request link",
-                        "unresolved",
-                    )
-                )
-            return _role("pr", text, ref) if _role_safe(text) else match[0]
-        if m := (KEP_ISSUE_RE.match(target) or KEP_DIR_RE.match(target)):
-            n = int(m["n"])
-            if KEP_DIR_RE.match(target) and (old_number(n) or len(m["n"]) == 8):
-                notes.append(
-                    ReferenceNote(
-                        where,
-                        f"{target} is a KEP of the old numbering; left as a link",
-                        "old-kep-number",
-                    )
-                )
-                return match[0]
-            return _role("kep", text, str(n)) if _role_safe(text) else match[0]
-        if OLD_KEP_FILE_RE.match(target):
-            notes.append(
-                ReferenceNote(
-                    where,
-                    f"{target} is a KEP file of the old numbering; left as a link",
-                    "old-kep-number",
-                )
+    def kep_link(match: re.Match[str], text: str, n: int) -> str:
+        role = as_role("kep", text, str(n))
+        if role is None:
+            note(
+                match.start(),
+                "unresolved",
+                f"link to KEP-{n} kept as a link: its text {masker.restore(text)!r} has code or markup "
+                "that a role cannot show",
             )
             return match[0]
-        if m := GROUP_DIR_RE.match(target):
-            group = groups.resolve(m["slug"])
-            if group is not None and _role_safe(text):
-                return _role("sig", text, group.slug)
+        check_known(match.start(), n)
+        return role
+
+    def pull_request(match: re.Match[str], text: str, ref: str) -> str:
+        """A pull request's link; a KEP too when its number is written in the text.
+
+        In kubernetes/enhancements the pull request's number is never the KEP's (a
+        KEP's number is its issue's, and issues and pull requests share numbers), so
+        without a written KEP number it stays a pull request, reported.
+        """
+        where = match.start()
+        enhancements = ref.startswith(("kubernetes/enhancements#", "kubernetes/features#"))
+        number = ref.rpartition("#")[2]
+        name = "enhancements" if enhancements else ref
+
+        def plain(kind: str = "", message: str = "") -> str:
+            if kind:
+                note(where, kind, message)
+            return as_role("pr", text, ref) or match[0]
+
+        beside = next((k for k in KEP_TEXT_RE.finditer(text) if not old_number(k["n"])), None)
+        if beside is None:
+            if old := KEP_TEXT_RE.search(text):
+                return plain(
+                    "old-kep-number",
+                    f"{old['text']!r} in the text of {name}#{number} uses the old KEP "
+                    f"numbering of {year}; left as a pull-request link",
+                )
+            after = markdown[match.end() : match.end() + 40]
+            if enhancements and not re.match(r"\W{0,4}KEP[- ]?#?\d", after, re.IGNORECASE):
+                return plain(
+                    "unresolved",
+                    f"enhancements#{number} is a pull request; no KEP number written beside it, "
+                    "left as a pull-request link",
+                )
+            return plain()
+        n = int(beside["n"])
+        if enhancements and n == int(number):
+            return plain(
+                "ambiguous",
+                f"{beside['text']!r} is written for enhancements#{number}, but a KEP's number "
+                "is its issue's, never a pull request's; left as a pull-request link",
+            )
+        # The shown text stays what was written: the pull-request part and the KEP part
+        # each become a role, with whatever separated them kept between them:
+        # "enhancements#3137: KEP-3136: title", "KEP-2799: title", "#111090: title (KEP 127)".
+        head, tail = text[: beside.start()], text[beside.start() :]
+        pr_text = head.rstrip(" :-–(")
+        gap = head[len(pr_text) :]
+        closing = ")" if "(" in gap and tail.endswith(")") else ""
+        kep_text = tail[: len(tail) - len(closing)]
+        title = tail[len(beside["text"]) :].lstrip(" :-–")
+        if pr_text:
+            parts = [(pr_text, "pr"), (gap, ""), (kep_text, "kep"), (closing, "")]
+        elif title:
+            rest = tail[len(beside["text"]) :]
+            parts = [(beside["text"], "kep"), (rest[: len(rest) - len(title)], ""), (title, "pr")]
+        else:
+            parts = []
+        if not parts or not all(role_text_ok(part) for part, kind in parts if kind):
+            # Only "KEP 3673" as the text, or text a role cannot show: the link the
+            # writer gave stays, and the KEP is reported.
+            return plain(
+                "inside-link",
+                f"{beside['text']!r} is named inside the text of pull request {ref}; "
+                "it stays that pull request's link, so no KEP role is written",
+            )
+        check_known(where, n)
+        targets = {"pr": ref, "kep": str(n)}
+        return "".join(
+            emit(_role(kind, part, targets[kind])) if kind else part for part, kind in parts
+        )
+
+    def link_roles(match: re.Match[str]) -> str:
+        if match["bang"] or match["title"]:
+            return match[0]
+        text, target = match["text"], match["target"].strip("<>").strip()
+        where = match.start()
+        if short := GIT_K8S_RE.match(target):
+            target = (
+                f"https://github.com/kubernetes/{short['repo']}/tree/master{short['path'] or ''}"
+            )
+        if m := PULL_RE.match(target):
+            if m["rest"].strip("/"):
+                # A comment, a file or a commit of the pull request: keep that exact link.
+                return match[0]
+            ref = f"{m['org']}/{m['repo']}#{m['n']}"
+            return pull_request(match, text, ref)
+        if m := KEP_ISSUE_RE.match(target):
+            n = int(m["n"])
+            written = KEP_TEXT_RE.search(text)
+            if written and int(written["n"]) != n and not old_number(written["n"]):
+                note(
+                    where,
+                    "ambiguous",
+                    f"link text says {written['text']!r} but the link is KEP issue {n}; "
+                    "left as a link",
+                )
+                return match[0]
+            return kep_link(match, text, n)
+        if m := KEP_PATH_RE.match(target):
+            old = (
+                m["flat"]
+                or m["repo"] != "enhancements"
+                or not m["sig"]
+                or len(m["n"]) == 8
+                or old_number(m["n"])
+            )
+            n = int(m["n"])
+            if old:
+                today = _kep_by_old_name(keps, m["slug"])
+                if today is not None:
+                    return kep_link(match, text, today)
+                note(
+                    where,
+                    "old-kep-number",
+                    f"{target} is a KEP file of the old numbering (before KEPs were numbered "
+                    "by their issue); left as a link",
+                )
+                return match[0]
+            return kep_link(match, text, n)
+        if (m := GROUP_DIR_RE.match(target)) and (group := groups.resolve(m["slug"])):
+            # Only a link that says which group it leads to ("SIG-Scheduling's charter"),
+            # not "office hours" or "give them your feedback", becomes the group's role.
+            named = {mention.group for mention in find_group_mentions(text, spellings)}
+            if group in named:
+                return as_role("sig", text, group.slug) or match[0]
         return match[0]
 
-    out: list[str] = []
-    last = 0
-    for match in LINK_RE.finditer(markdown):
-        out.append(text_roles(markdown[last : match.start()], last))
-        out.append(link_roles(match))
-        last = match.end()
-    out.append(text_roles(markdown[last:], last))
-    return masker.restore("".join(out)), notes
+    # Links first: each becomes a role or is hidden from the prose rules as it is.
+    links = SetAside()
+
+    def link_or_hidden(match: re.Match[str]) -> str:
+        noted = len(notes)
+        converted = link_roles(match)
+        if converted != match[0]:
+            return converted
+        if not match["bang"] and len(notes) == noted:
+            # A KEP named in the text of a link to something else: the link stays whole.
+            for kep in KEP_TEXT_RE.finditer(match["text"]):
+                if not old_number(kep["n"]):
+                    note(
+                        match.start(),
+                        "inside-link",
+                        f"{kep['text']!r} is named inside the text of a link to "
+                        f"{match['target']}; the link is kept, so no KEP role is written",
+                    )
+        return links.hide(match)
+
+    text = text_roles(LINK_RE.sub(link_or_hidden, markdown))
+    notes.sort(key=lambda n: n.line)
+    return masker.restore(written.restore(links.restore(text))), notes
 
 
 def roles_for_year(
