@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from docutils import nodes
+
 from lwkd_archive.domain import ArchiveDomain
 from lwkd_archive.files import write_atomically
 from lwkd_archive.fingerprints import changed_pages
@@ -35,6 +37,12 @@ def pagefind_command() -> list[str]:
         return [str(get_executable())]
     except (ImportError, FileNotFoundError):
         return [sys.executable, "-m", "pagefind"]
+
+
+def first_paragraph(doctree: nodes.Node | None, limit: int = 240) -> str:
+    paragraph = next(iter(doctree.findall(nodes.paragraph)), None) if doctree is not None else None
+    text = " ".join(paragraph.astext().split()) if paragraph is not None else ""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def kep_tokens(number: int) -> str:
@@ -93,6 +101,8 @@ class SearchIndex:
             "keps": domain.keps_of(pagename),
             "sigs": domain.sigs_of(pagename),
             "sections": sections,
+            # Shown under the title in results: the first paragraph.
+            "summary": first_paragraph(doctree),
             "tokens": " ".join(
                 [kep_tokens(n) for n in domain.keps_of(pagename)]
                 + [
@@ -131,6 +141,7 @@ class SearchIndex:
             "--silent",
             # Only pages with content: not the redirects of old addresses, nor search or 404.
             "--glob", INDEXED_PAGES,
+            "--exclude-selectors", ".headerlink",
         ]  # fmt: skip
         self.process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

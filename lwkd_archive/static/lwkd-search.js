@@ -49,9 +49,25 @@ function render(results, data) {
     const meta = document.createElement("div");
     meta.className = "result-meta";
     meta.textContent = item.meta.date ? `published ${item.meta.date}` : "";
-    const excerpt = document.createElement("p");
-    excerpt.innerHTML = item.excerpt; // Pagefind's excerpt: page text with <mark> only.
-    li.append(link, meta, excerpt);
+    li.append(link, meta);
+    if (item.meta.summary) {
+      const summary = document.createElement("p");
+      summary.textContent = item.meta.summary;
+      li.appendChild(summary);
+    }
+    // Where in the issue the words are: up to two sections, with Pagefind's excerpt.
+    const sections = (item.sub_results || []).filter((s) => s.url.includes("#")).slice(0, 2);
+    for (const section of sections) {
+      const where = document.createElement("p");
+      where.className = "result-section";
+      const anchor = document.createElement("a");
+      anchor.href = section.url;
+      anchor.textContent = section.title;
+      const excerpt = document.createElement("span");
+      excerpt.innerHTML = `: ${section.excerpt}`; // Pagefind's excerpt: page text with <mark> only.
+      where.append(anchor, excerpt);
+      li.appendChild(where);
+    }
     list.appendChild(li);
   }
 }
