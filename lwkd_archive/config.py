@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,18 +10,6 @@ from sphinx.errors import ConfigError
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
-
-
-@dataclass(frozen=True)
-class ArchiveConfig:
-    """The archive's settings, read once from ``conf.py``."""
-
-    #: JSON file of KEP facts written by the importer ("" when there is none).
-    kep_facts: str
-    #: Where the LWKD newsletter itself is published; old links point there.
-    upstream_url: str
-    #: Repository the ``{pr}`` role links to when a number has no ``org/repo#``.
-    default_pr_repo: str
 
 
 DEFAULTS = {
@@ -49,12 +36,3 @@ def validate(app: Sphinx, config: Config) -> None:
         raise ConfigError(
             f"lwkd_default_pr_repo must look like org/repo, not {config.lwkd_default_pr_repo!r}"
         )
-
-
-def archive_config(app: Sphinx) -> ArchiveConfig:
-    config = app.config
-    return ArchiveConfig(
-        kep_facts=config.lwkd_kep_facts,
-        upstream_url=config.lwkd_upstream_url.rstrip("/"),
-        default_pr_repo=config.lwkd_default_pr_repo,
-    )

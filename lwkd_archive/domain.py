@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -109,6 +110,7 @@ class ArchiveDomain(Domain):
     initial_data: dict[str, Any] = {  # noqa: RUF012 (Sphinx's API)
         "issues": {},  # docname -> issue record
         "mentions": {},  # docname -> [Mention]
+        "facts_digest": "",  # of the KEP facts the pages were last written with
     }
     data_version = 1
 
@@ -245,6 +247,19 @@ class ArchiveDomain(Domain):
     def resolve_any_xref(self, env, fromdocname, builder, target, node, contnode) -> list:
         # KEPs and groups are referred to only through their own roles.
         return []
+
+
+def pages_with_new_facts(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Issues to rewrite when the KEP facts changed: their KEP links carry the titles."""
+    domain: ArchiveDomain = env.domains["lwkd"]
+    path = env.config.lwkd_kep_facts
+    digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest() if path else ""
+    if digest == domain.data["facts_digest"]:
+        return []
+    domain.data["facts_digest"] = digest
+    return sorted(
+        d for d, mentions in domain.mentions.items() if any(m.kind == "kep" for m in mentions)
+    )
 
 
 def collect_mentions(app: Sphinx, doctree: nodes.document) -> None:

@@ -41,6 +41,8 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_domain(domain.ArchiveDomain)
     # Record issues and their mentions once the page's metadata is known.
     app.connect("doctree-read", domain.collect_mentions)
+    # New KEP facts (a new import) rewrite the pages whose KEP links show titles.
+    app.connect("env-get-updated", domain.pages_with_new_facts)
     # KEP and group mentions become ablog tags before ablog reads the front matter.
     app.add_transform(tags.AddReferenceTags)
     # Headings written with roles keep the anchor lwkd.info gave them.

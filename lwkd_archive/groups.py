@@ -9,7 +9,6 @@ from importlib import resources
 
 import yaml
 
-KIND_PREFIXES = {"sig": "SIG", "wg": "WG", "committee": "Committee", "ug": "UG"}
 #: The words that say a name is a group, by kind (``SIG Node``, ``Batch Working Group``).
 KIND_WORDS = {
     "sig": ("SIG",),
@@ -32,11 +31,6 @@ class Group:
     @property
     def kind(self) -> str:
         return self.slug.split("-", 1)[0]
-
-    @property
-    def tag(self) -> str:
-        """The ablog tag of the group; ablog slugifies it back to :attr:`slug`."""
-        return self.slug
 
 
 def normalise(text: str) -> str:

@@ -167,3 +167,13 @@ def test_dropping_a_mention_leaves_no_stale_entry(app, make_app):
     keps = json.loads((again.outdir / "api" / "keps.json").read_text())
     assert next(k for k in keps if k["number"] == 3136)["issues"] == ["issues/2024-01-07.html"]
     assert again.env.ablog_posts["issues/2024-01-14"][0]["tags"] == ["KEP-4000", "wg-batch"]
+
+
+@pytest.mark.sphinx("html", testroot="xref", srcdir="xref-new-facts")
+def test_new_kep_facts_rewrite_the_hover_titles(app, make_app):
+    app.build()
+    facts = app.srcdir / "facts.json"
+    facts.write_text(facts.read_text().replace("Beta APIs Are Off by Default", "Beta APIs Off"))
+    again = rebuild(app, make_app)
+    assert 'title="KEP-3136: Beta APIs Off"' in read(again, "issues/2024-01-07")
+    assert "KEP-3136</span>: Beta APIs Off</h1>" in read(again, "keps/3136")
