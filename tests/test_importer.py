@@ -39,7 +39,7 @@ def messages(summary, post: str) -> list[str]:
 def test_pages_have_the_front_matter_ablog_and_the_archive_read(lwkd, tmp_path):
     out = tmp_path / "out"
     summary = run_import(lwkd, out)
-    assert (summary.imported, summary.failed) == (7, 0)
+    assert (summary.imported, summary.failed) == (8, 0)
     text = page(out, "2024/2024-01-07.md")
     assert text.startswith(
         "---\nblogpost: true\ndate: 2024-01-10 05:20\nweek_ending: 2024-01-07\n"
@@ -232,8 +232,8 @@ def test_bad_inputs_fail_alone_with_file_and_line(lwkd, tmp_path, capsys):
             f"{lwkd / '_posts' / name}:{message.split(':', 1)[0]}: error:{message.split(':', 1)[1]}"
             in err
         )
-    assert re.search(r"^imported 7, warned \d+, failed 6 ", err, re.M)
-    assert len(list(out.glob("*/*.md"))) == 7
+    assert re.search(r"^imported 8, warned \d+, failed 6 ", err, re.M)
+    assert len(list(out.glob("*/*.md"))) == 8
 
 
 def test_unreadable_file_fails_alone(lwkd, tmp_path, monkeypatch):
@@ -247,7 +247,7 @@ def test_unreadable_file_fails_alone(lwkd, tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     summary = run_import(lwkd, tmp_path / "out")
-    assert (summary.imported, summary.failed) == (6, 1)
+    assert (summary.imported, summary.failed) == (7, 1)
     assert [str(f) for f in summary.findings if f.error] == [
         f"{unreadable}:1: error: cannot read the file: Permission denied; check its permissions"
     ]
@@ -257,7 +257,7 @@ def test_cli_imports_and_prints_the_summary(lwkd, tmp_path, capsys):
     status = main(["import", str(lwkd), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert status == 0
-    assert re.search(r"^imported 7, warned \d+, failed 0 \(", err, re.M)
+    assert re.search(r"^imported 8, warned \d+, failed 0 \(", err, re.M)
 
 
 def test_cli_reports_a_source_that_is_not_a_checkout(tmp_path, capsys):
@@ -286,7 +286,7 @@ def test_a_git_url_is_cloned_shallowly_into_the_cache_and_updated(lwkd, tmp_path
     git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "remove a post")
     assert main(["import", url, "--cache", str(cache), "--out", str(out)]) == 0
     assert not (out / "2024" / "2024-01-07.md").exists()
-    assert "imported 6, " in capsys.readouterr().err
+    assert "imported 7, " in capsys.readouterr().err
 
 
 def test_html_links_images_breaks_and_jekyll_variables_become_markdown(lwkd, tmp_path):
@@ -316,3 +316,10 @@ def test_imported_pages_build_without_a_warning(lwkd, make_app, tmp_path):
     assert 'src="../../_images/chart.png"' in html
     assert 'href="2024-01-14.html#kep-of-the-week"' in html
     assert 'href="https://diagrams.example/process.svg"' in html
+
+
+def test_a_special_issue_keeps_its_own_title(lwkd, tmp_path):
+    out = tmp_path / "out"
+    summary = run_import(lwkd, out)
+    assert "\n# LWKD Special: the Kubernetes 1.34 release\n" in page(out, "2025/2025-07-20.md")
+    assert messages(summary, "2025-07-20-update.md") == []

@@ -197,9 +197,14 @@ def title_date(title: str) -> dt.date | None:
 
 
 def canonical_title(week_ending: dt.date, source_title: str) -> str:
-    """``Week Ending February 6, 2022``, keeping a prefix such as ``Special Edition:``."""
+    """``Week Ending February 6, 2022``, keeping a prefix such as ``Special Edition:``.
+
+    A title that is not about a week (a special issue: ``LWKD at KubeCon``) is kept.
+    """
     heading = f"Week Ending {week_ending:%B} {week_ending.day}, {week_ending.year}"
     found = WEEK_ENDING_RE.search(source_title)
+    if source_title and not found:
+        return source_title
     prefix = source_title[: found.start()].strip() if found else ""
     return f"{prefix} {heading}" if prefix else heading
 
