@@ -323,3 +323,15 @@ def test_a_special_issue_keeps_its_own_title(lwkd, tmp_path):
     summary = run_import(lwkd, out)
     assert "\n# LWKD Special: the Kubernetes 1.34 release\n" in page(out, "2025/2025-07-20.md")
     assert messages(summary, "2025-07-20-update.md") == []
+
+
+def test_an_unpublished_post_is_reported_not_imported(lwkd, tmp_path):
+    draft = lwkd / "_posts" / "2025-07-27-update.md"
+    draft.write_text("---\ntitle: Week Ending July 27, 2025\npublished: false\n---\n\nDraft.\n")
+    summary = run_import(lwkd, tmp_path / "out")
+    assert summary.skipped == 1
+    assert messages(summary, "2025-07-27-update.md") == [
+        "3: published: false; not imported, as Jekyll does not publish it"
+    ]
+    assert not (tmp_path / "out" / "2025" / "2025-07-27.md").exists()
+    assert summary.line().endswith(", skipped 1 unpublished")

@@ -42,6 +42,7 @@ class Summary:
     written: int = 0
     removed: int = 0
     failed: int = 0
+    skipped: int = 0
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -49,7 +50,8 @@ class Summary:
         return sum(not f.error for f in self.findings)
 
     def line(self) -> str:
-        return f"imported {self.imported}, warned {self.warned}, failed {self.failed}"
+        skipped = f", skipped {self.skipped} unpublished" if self.skipped else ""
+        return f"imported {self.imported}, warned {self.warned}, failed {self.failed}{skipped}"
 
 
 def _prepare(post: SourcePost) -> Issue:
@@ -135,6 +137,15 @@ def import_archive(
         except PostError as exc:
             summary.findings.append(exc.finding)
             summary.failed += 1
+            continue
+        if str(post.front.get("published", "true")).strip().lower() == "false":
+            # Jekyll does not publish it, so lwkd.info never showed it.
+            post.warn(
+                post.key_line("published"),
+                "published: false; not imported, as Jekyll does not publish it",
+            )
+            summary.findings.extend(post.findings)
+            summary.skipped += 1
             continue
         issues.append(_prepare(post))
 
