@@ -128,3 +128,30 @@ def test_every_old_address_of_the_corpus_lands_on_its_issue(corpus_site, browser
             browser.page.goto(f"{base}{old.lstrip('/')}")
             browser.page.wait_for_url(f"**/{url}")
         assert browser.errors == []
+
+
+@pytest.mark.corpus
+def test_kep_index_filters_by_url_and_sorts_by_column(corpus_site, browser):
+    with serve(corpus_site) as base:
+        page = browser.page
+        page.goto(f"{base}keps/index.html")
+        every = page.eval_on_selector_all("#kep-table tbody tr", "rows => rows.length")
+        page.goto(f"{base}keps/index.html?sig=sig-node&stage=beta")
+        shown = page.eval_on_selector_all(
+            "#kep-table tbody tr:not([hidden])",
+            "rows => rows.map(r => [r.dataset.sig, r.dataset.stage])",
+        )
+        assert 0 < len(shown) < every
+        assert all(row == ["sig-node", "beta"] for row in shown)
+        assert page.eval_on_selector("select[name=sig]", "s => s.value") == "sig-node"
+        page.select_option("select[name=stage]", "")
+        assert "stage=" not in page.url
+        assert "sig=sig-node" in page.url
+        page.click("#kep-table th >> text=Issues")
+        page.click("#kep-table th >> text=Issues")
+        counts = page.eval_on_selector_all(
+            "#kep-table tbody tr:not([hidden]) td:last-child",
+            "cells => cells.map(c => Number(c.dataset.value))",
+        )
+        assert counts == sorted(counts, reverse=True)
+        assert browser.errors == []
