@@ -16,6 +16,7 @@ from lwkd_archive import (
     redirects,
     search,
     seo,
+    stale_outputs,
     tags,
     templating,
     timeline,
@@ -61,6 +62,8 @@ def setup(app: Sphinx) -> dict[str, object]:
     search.setup(app)
     # Old lwkd.info addresses lead to their issue; a 404 page that helps.
     app.connect("build-finished", redirects.write_redirects)
+    # A removed issue's page (and its old addresses) must not be served or indexed.
+    app.connect("env-get-outdated", stale_outputs.remove_outputs_of_removed_pages)
     app.connect("html-collect-pages", redirects.not_found_page)
     # Canonical URLs, OpenGraph tags and sitemap.xml from the canonical base URL.
     app.connect("html-page-context", seo.page_context)

@@ -70,6 +70,11 @@ def redirect_page(app: Sphinx, from_path: str, docname: str, title: str) -> byte
     return text.encode("utf-8")
 
 
+def redirect_paths(old: str) -> tuple[str, str]:
+    """The two files that serve an old address, with and without a trailing ``/``."""
+    return f"{old.lstrip('/')}/index.html", f"{old.lstrip('/')}.html"
+
+
 def write_redirects(app: Sphinx, exception: Exception | None) -> None:
     """Write ``2022/20220209/index.html`` and ``2022/20220209.html`` for every issue."""
     if exception is not None or app.builder.format != "html":
@@ -78,7 +83,7 @@ def write_redirects(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.builder.outdir)
     for old, docname in old_pages(domain).items():
         title = domain.issues[docname]["title"]
-        for path in (f"{old.lstrip('/')}/index.html", f"{old.lstrip('/')}.html"):
+        for path in redirect_paths(old):
             write_atomically(outdir / path, redirect_page(app, path, docname, title))
 
 

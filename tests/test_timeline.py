@@ -116,6 +116,26 @@ def test_new_issue_updates_neighbours_year_page_home_and_feed(app, make_app):
     assert untouched.stat().st_mtime_ns == before
 
 
+@pytest.mark.sphinx("html", testroot="timeline", srcdir="timeline-removed-issue")
+def test_removed_issue_leaves_no_page_or_old_address_behind(app, make_app):
+    app.build()
+    page = app.outdir / "issues" / "2024-01-07.html"
+    old_addresses = [
+        app.outdir / "2024" / "20240110.html",
+        app.outdir / "2024" / "20240110" / "index.html",
+    ]
+    assert page.is_file()
+    assert all(path.is_file() for path in old_addresses)
+    (app.srcdir / "issues" / "2024-01-07.md").unlink()
+    again = rebuild(app, make_app)
+    assert again.warning.getvalue() == ""
+    # Neither served nor indexed by Pagefind, which reads the output folder.
+    assert not page.exists()
+    assert not any(path.exists() for path in old_addresses)
+    assert 'rel="next" href="2024-01-21.html"' in read(again, "issues/2023-12-31")
+    assert "2024-01-07" not in read(again, "archive/2024")
+
+
 def write_issues(srcdir, weeks: int) -> None:
     """A project of ``weeks`` consecutive issues, enough for Sphinx to read in parallel."""
     import datetime as dt
