@@ -21,7 +21,7 @@ from lwkd_archive.importer.convert import (
     HTML_TAG_RE,
     LINK_RE,
     ROLE_SYNTAX_RE,
-    Masker,
+    SetAside,
 )
 from lwkd_archive.importer.references import add_roles
 from lwkd_archive.keps import KepFacts, load_enhancements, parse_facts
@@ -83,7 +83,7 @@ class IssueChecker:
     def run(self) -> list[Finding]:
         front = self.front_matter()
         body = "\n".join(self.text.split("\n")[self.body_offset :])
-        masker = Masker()
+        masker = SetAside()
         masked = FENCE_RE.sub(masker.hide, body)
         masked = CODE_SPAN_RE.sub(masker.hide, ROLE_SYNTAX_RE.sub(masker.hide, masked))
         self.check_headings(masked, front)

@@ -45,6 +45,8 @@ HEADER_ID_RE = re.compile(r"^(?P<heading>#{1,6}[ \t]+.*?)[ \t]*\{#[\w-]+\}[ \t]*
 #: Lines MyST reads as syntax that kramdown reads as text: ``% comment``, ``(label)=``, ``+++``.
 MYST_LINE_RE = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>%|\+\+\+|\([^)\n]*\)=\s*$)", re.M)
 ATX_HEADING_RE = re.compile(r"^(?P<marks>#{1,6})(?P<rest>[ \t]+\S.*)$", re.M)
+ATX_TEXT_RE = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
+SETEXT_UNDERLINE_RE = re.compile(r"^(=+|-+)\s*$")
 SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 LWKD_HOST_RE = re.compile(r"^https?://(?:www\.)?lwkd\.info(?=/|$)", re.I)
 #: An issue's old address: ``/2022/20220209``, optionally ``/`` or ``.html``, then ``#anchor``.
@@ -92,10 +94,10 @@ def heading_anchors(body: str) -> set[str]:
     anchors = set()
     lines = body.split("\n")
     for i, line in enumerate(lines):
-        atx = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+        atx = ATX_TEXT_RE.match(line)
         if atx:
             anchors.add(heading_slug(atx[1]))
-        elif i + 1 < len(lines) and re.match(r"^(=+|-+)\s*$", lines[i + 1]) and line.strip():
+        elif i + 1 < len(lines) and SETEXT_UNDERLINE_RE.match(lines[i + 1]) and line.strip():
             anchors.add(heading_slug(line))
     return anchors
 
@@ -104,31 +106,35 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-class Masker:
-    """Hides code from the rewriting passes, so nothing inside code is touched.
+class SetAside:
+    """Text hidden from the rules while they run, then put back in one pass.
 
-    Each masker marks with its own tag, so text masked twice (the importer, then
-    the reference rules) is restored correctly.
+    A mark keeps the newlines of what it hides, so line numbers stay true; each
+    instance marks with its own tag, so text hidden twice comes back whole.
     """
+
+    #: Any instance's mark; :meth:`restore` puts back only its own (one pattern, compiled once).
+    MARK_RE = re.compile(r"\ue000([0-9a-f]+)\.(\d+)\ue001(\n*)")
 
     def __init__(self) -> None:
         self.saved: list[str] = []
         self.tag = f"{id(self):x}"
 
-    def _mark(self, index: int) -> str:
-        return f"\ue000{self.tag}.{index}\ue001"
+    def put(self, text: str) -> str:
+        self.saved.append(text)
+        return f"\ue000{self.tag}.{len(self.saved) - 1}\ue001" + "\n" * text.count("\n")
 
     def hide(self, match: re.Match[str]) -> str:
-        self.saved.append(match[0])
-        # Keep line numbers: the mark carries the code's newlines after it.
-        return self._mark(len(self.saved) - 1) + "\n" * match[0].count("\n")
+        return self.put(match[0])
 
     def restore(self, text: str) -> str:
-        for index, code in enumerate(self.saved):
-            mark = self._mark(index)
-            with_lines = mark + "\n" * code.count("\n")
-            text = text.replace(with_lines if with_lines in text else mark, code, 1)
-        return text
+        def back(mark: re.Match[str]) -> str:
+            if mark[1] != self.tag:
+                return mark[0]
+            saved = self.saved[int(mark[2])]
+            return saved + mark[3][saved.count("\n") :]
+
+        return self.MARK_RE.sub(back, text) if self.saved else text
 
 
 def _classify_target(target: str) -> str:
@@ -146,7 +152,7 @@ def _classify_target(target: str) -> str:
 def convert_body(body: str, context: Context) -> Conversion:
     """Convert one post body; every link and image is kept or reported."""
     result = Conversion(text="")
-    masker = Masker()
+    masker = SetAside()
     text = FENCE_RE.sub(masker.hide, body)
     text = CODE_SPAN_RE.sub(masker.hide, text)
 

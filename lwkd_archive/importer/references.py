@@ -30,7 +30,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from lwkd_archive.groups import KIND_WORDS, Group, GroupTable, load_groups
-from lwkd_archive.importer.convert import CODE_SPAN_RE, FENCE_RE, LINK_RE, ROLE_SYNTAX_RE
+from lwkd_archive.importer.convert import (
+    CODE_SPAN_RE,
+    FENCE_RE,
+    LINK_RE,
+    ROLE_SYNTAX_RE,
+    SetAside,
+)
 from lwkd_archive.keps import KepFacts
 
 #: Before this year a small or zero-padded KEP number is the old sequential numbering.
@@ -97,33 +103,6 @@ class ReferenceNote:
     #: ``unresolved``, ``old-kep-number``, ``ambiguous``, ``inside-link``, ``unknown-kep``,
     #: ``unknown-group``.
     kind: str
-
-
-class SetAside:
-    """Text hidden from the rules while they run, then put back in one pass.
-
-    A mark keeps the newlines of what it hides, so line numbers stay true; each
-    instance marks with its own tag, so text hidden twice comes back whole.
-    """
-
-    def __init__(self) -> None:
-        self.saved: list[str] = []
-        self.mark_re = re.compile(rf"\ue000{id(self):x}\.(\d+)\ue001(\n*)")
-        self.tag = f"{id(self):x}"
-
-    def put(self, text: str) -> str:
-        self.saved.append(text)
-        return f"\ue000{self.tag}.{len(self.saved) - 1}\ue001" + "\n" * text.count("\n")
-
-    def hide(self, match: re.Match[str]) -> str:
-        return self.put(match[0])
-
-    def restore(self, text: str) -> str:
-        def back(mark: re.Match[str]) -> str:
-            saved = self.saved[int(mark[1])]
-            return saved + mark[2][saved.count("\n") :]
-
-        return self.mark_re.sub(back, text) if self.saved else text
 
 
 def _role(name: str, text: str, target: str) -> str:

@@ -169,7 +169,8 @@ def import_archive(
     for issue in issues:
         for day in (issue.post.file_date, issue.week_ending):
             paths.setdefault(f"/{day:%Y}/{day:%Y%m%d}", issue)
-    anchors = {old: heading_anchors(issue.post.body) for old, issue in paths.items()}
+    anchors_of = {issue.page: heading_anchors(issue.post.body) for issue in issues}
+    anchors = {old: anchors_of[issue.page] for old, issue in paths.items()}
 
     written: set[str] = set()
     for issue in issues:
