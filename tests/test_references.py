@@ -30,7 +30,8 @@ PULL_URL_RE = re.compile(
 KEP_URL_RE = re.compile(
     r"^https://(?:github\.com/kubernetes/(?:(?:enhancements|features)/issues/(?P<issue>\d+)"
     r"|enhancements/(?:tree|blob)/[^/]+/keps/[\w-]+/(?P<folder>\d+)-)"
-    r"|(?:kep|features)\.k8s\.io/(?P<short>\d+)|git\.k8s\.io/enhancements/keps/[\w-]+/(?P<git>\d+)-)"
+    r"|(?:kep|features)\.k8s\.io/(?P<short>\d+)|git\.k8s\.io/enhancements/keps/[\w-]+/(?P<git>\d+)-"
+    r"|www\.kubernetes\.dev/resources/keps/(?P<dev>\d+)/)"
 )
 GROUP_URL_RE = re.compile(
     r"^https://(?:github\.com/kubernetes/community/(?:tree|blob)/[^/]+|git\.k8s\.io/community)/"

@@ -3,7 +3,8 @@
 The rules (each form and each trap is tested in tests/test_references.py):
 
 * ``enhancements/issues/N``, ``features/issues/N`` (the repository's name until 2018),
-  ``kep.k8s.io/N`` and ``keps/<sig>/NNNN-slug`` folders name KEP N.
+  ``kep.k8s.io/N``, ``kubernetes.dev/resources/keps/N`` and ``keps/<sig>/NNNN-slug``
+  folders name KEP N.
 * A pull request's number is never a KEP's (a KEP's number is its issue's, and issues
   and pull requests share numbers): ``enhancements#N`` and ``enhancements/pull/N`` link
   a KEP only when its number is written in the link's text (``enhancements#3137:
@@ -54,7 +55,8 @@ PULL_RE = re.compile(
     r"(?P<rest>/?(?:[#?].*)?|/.+)$"
 )
 KEP_ISSUE_RE = re.compile(
-    r"^https?://(?:github\.com/kubernetes/(?:enhancements|features)/issues/|(?:kep|features)\.k8s\.io/)"
+    r"^https?://(?:github\.com/kubernetes/(?:enhancements|features)/issues/|(?:kep|features)\.k8s\.io/"
+    r"|(?:www\.)?kubernetes\.dev/resources/keps/)"
     r"(?P<n>\d+)/?(?:[#?].*)?$"
 )
 #: ``git.k8s.io/<repo>/<path>`` is the project's short address of ``github.com/kubernetes/<repo>``.
