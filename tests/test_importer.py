@@ -318,6 +318,27 @@ def test_imported_pages_build_without_a_warning(lwkd, make_app, tmp_path):
     assert 'href="https://diagrams.example/process.svg"' in html
 
 
+def test_a_post_left_with_the_templates_placeholders_is_read_from_its_file_name(lwkd, tmp_path):
+    # As upstream's week ending 2026-09-13 was published: placeholders unfilled, no final newline.
+    (lwkd / "_posts" / "2026-09-13-update.md").write_text(
+        "---\nlayout: post\ntitle: Week Ending September 13, 2026\n"
+        "date: POST_DATE 22:00:00 -0000\nslug: POST_SLUG_DATE-update\n---\n\n"
+        "## Developer News\n\nPlease [request an exception]( https://elections.k8s.io/exception)."
+        " [KEP-6164: Internal types](https://www.kubernetes.dev/resources/keps/6164/)",
+        encoding="utf-8",
+    )
+    summary = run_import(lwkd, tmp_path / "out")
+    assert messages(summary, "2026-09-13-update.md") == [
+        "4: date 'POST_DATE 22:00:00 -0000' is not a date; the file name's date, 2026-09-13, is used",
+        "5: slug 'POST_SLUG_DATE-update' differs from the file name; the file name is used",
+    ]
+    text = page(tmp_path / "out", "2026/2026-09-13.md")
+    assert "\ndate: 2026-09-13 00:00\nweek_ending: 2026-09-13\n" in text
+    assert "\nlwkd_url: /2026/20260913\n" in text
+    assert "[request an exception](https://elections.k8s.io/exception)" in text
+    assert text.endswith("{kep}`KEP-6164: Internal types <6164>`\n")
+
+
 def test_a_special_issue_keeps_its_own_title(lwkd, tmp_path):
     out = tmp_path / "out"
     summary = run_import(lwkd, out)

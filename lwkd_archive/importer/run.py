@@ -62,11 +62,11 @@ def _prepare(post: SourcePost) -> Issue:
     week_ending = week_ending_of(post, raw_title)
     if "date" in post.front and post.front["date"] is not None:
         published, note = jekyll_date(post.front["date"])
-        if note:
-            post.warn(post.key_line("date"), note)
         if published is None:
             published = dt.datetime.combine(post.file_date, dt.time(), dt.UTC)
-            post.warn(post.key_line("date"), "the date is unreadable; the file name's date is used")
+            note = f"{note}; the file name's date, {post.file_date}, is used"
+        if note:
+            post.warn(post.key_line("date"), note)
     else:
         published = dt.datetime.combine(post.file_date, dt.time(), dt.UTC)
         post.warn(
