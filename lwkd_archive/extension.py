@@ -11,6 +11,7 @@ from lwkd_archive import (
     archive_pages,
     blog,
     config,
+    design_assets,
     domain,
     feeds,
     redirects,
@@ -67,6 +68,8 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("html-collect-pages", redirects.not_found_page)
     # Canonical URLs, OpenGraph tags and sitemap.xml from the canonical base URL.
     app.connect("html-page-context", seo.page_context)
+    # sphinx-design's 62 KB of assets only on pages with its components.
+    app.connect("html-page-context", design_assets.drop_unused_design_assets)
     app.connect("build-finished", seo.write_sitemap)
     # api/*.json for scripts and other sites.
     app.connect("build-finished", api.write_api)

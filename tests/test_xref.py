@@ -100,6 +100,26 @@ def test_kep_page_shows_facts_and_every_issue_newest_first(app):
     assert "KEP-4000</span>: Widget scheduling</h1>" in without_facts
 
 
+@pytest.mark.sphinx("html", testroot="xref", srcdir="xref-design-assets")
+def test_sphinx_design_assets_only_on_pages_that_use_them(app, make_app):
+    # An editor may write sphinx-design components in an issue; that page keeps its assets.
+    (app.srcdir / "cards.md").write_text(
+        "---\norphan: true\n---\n\n# Cards\n\n```{card} A card\nText.\n```\n", encoding="utf-8"
+    )
+    app.build()
+    assert app.warning.getvalue() == ""
+
+    def assets(pagename: str) -> list[str]:
+        return re.findall(r"(?:sphinx-design\.min\.css|design-tabs\.js)", read(app, pagename))
+
+    assert assets("keps/3136") == ["sphinx-design.min.css", "design-tabs.js"]
+    assert assets("sigs/sig-node") == ["sphinx-design.min.css", "design-tabs.js"]
+    assert assets("cards") == ["sphinx-design.min.css", "design-tabs.js"]
+    for pagename in ("issues/2024-01-07", "index", "keps/index", "sigs/index"):
+        assert assets(pagename) == [], pagename
+    assert (app.outdir / "_static" / "sphinx-design.min.css").is_file()
+
+
 @pytest.mark.sphinx("html", testroot="xref")
 def test_group_pages_and_indexes(app):
     app.build()
