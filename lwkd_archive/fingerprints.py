@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lwkd_archive.templating import newest_template_mtime
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
@@ -61,7 +63,7 @@ def changed_pages(app: Sphinx, record: str, pages: Iterable[Page]) -> Iterator[P
     outdir = Path(app.builder.outdir)
     marks = Fingerprints(outdir / record)
     shared = (
-        app.builder.templates.newest_template_mtime(),
+        newest_template_mtime(app),
         getattr(app.builder, "config_hash", ""),
     )
     for pagename, context, template in pages:

@@ -37,5 +37,12 @@ def add_template_loader(app: Sphinx) -> None:
     builder.templates.environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
 
 
+def newest_template_mtime(app: Sphinx) -> float:
+    """When a template a generated page may use last changed: the theme's and project's
+    (which Sphinx tracks) or the package's own (which it does not)."""
+    package = max((p.stat().st_mtime for p in TEMPLATES.rglob("*.html")), default=0.0)
+    return max(app.builder.templates.newest_template_mtime(), package)
+
+
 def setup(app: Sphinx) -> None:
     app.connect("builder-inited", add_template_loader)

@@ -94,6 +94,29 @@ def test_rebuild_without_changes_writes_nothing(app, make_app):
     assert rewritten == []
 
 
+@pytest.mark.sphinx("html", testroot="timeline", srcdir="timeline-template-edit")
+def test_an_edited_package_template_rewrites_its_generated_pages(app, make_app, monkeypatch):
+    import shutil
+
+    from lwkd_archive import templating
+
+    # A copy of the package's templates, so that the test edits no file of the checkout.
+    templates = app.srcdir / "package-templates"
+    shutil.copytree(templating.TEMPLATES, templates)
+    monkeypatch.setattr(templating, "TEMPLATES", templates)
+    app.build()
+    assert "Edited search page" not in read(app, "search")
+    template = templates / "lwkd" / "search.html"
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(
+            "<h1>Search the archive</h1>", "<h1>Edited search page</h1>"
+        ),
+        encoding="utf-8",
+    )
+    again = rebuild(app, make_app)
+    assert "<h1>Edited search page</h1>" in read(again, "search")
+
+
 @pytest.mark.sphinx("html", testroot="timeline", srcdir="timeline-new-issue")
 def test_new_issue_updates_neighbours_year_page_home_and_feed(app, make_app):
     app.build()
