@@ -59,6 +59,10 @@ class Browser:
     def search(self, base: str, query: str) -> list[str]:
         """Result links (relative to the site) for ``search.html?QUERY``."""
         self.page.goto(f"{base}search.html?{query}")
+        return self.results()
+
+    def results(self) -> list[str]:
+        """Result links (relative to the site) of the search page shown, once it has searched."""
         self.page.wait_for_function(
             "document.getElementById('search-status')?.textContent.length > 0"
         )

@@ -67,6 +67,23 @@ def test_a_sig_filter_narrows_results_and_stays_in_the_url(sample):
     assert browser.search(base, "q=kubernetes&year=2019") == []
 
 
+def test_a_kep_page_leads_to_its_issues_in_search_and_the_kep_filter_changes_them(sample):
+    base, browser = sample
+    page = browser.page
+    page.goto(f"{base}keps/3136.html")
+    page.click("text=Search these issues")
+    page.wait_for_url("**/search.html?kep=KEP-3136")
+    assert set(browser.results()) == {"keps/3136.html", "issues/2022-02-06.html"}
+    assert page.eval_on_selector("select[name=kep]", "s => s.value") == "KEP-3136"
+    # KEPs are offered by number, each with its count of pages.
+    offered = page.eval_on_selector_all("select[name=kep] option", "os => os.map(o => o.value)")
+    assert offered == ["", "KEP-2799", "KEP-3136"]
+    page.select_option("select[name=kep]", "KEP-2799")
+    page.wait_for_url("**/search.html?*kep=KEP-2799*")
+    assert set(browser.results()) == {"keps/2799.html", "issues/2022-02-06.html"}
+    assert browser.errors == []
+
+
 def test_old_address_lands_on_the_issue_at_its_anchor(sample):
     base, browser = sample
     for old in ("2022/20220209", "2022/20220209/", "2022/20220209.html"):
@@ -87,6 +104,9 @@ def test_issue_links_to_its_kep_page_and_back(sample):
     page.wait_for_url("**/issues/2022-02-06.html")
     page.click("a[title='SIG API Machinery']")
     page.wait_for_url("**/sigs/sig-api-machinery.html")
+    page.click("text=Search these issues")
+    page.wait_for_url("**/search.html?sig=sig-api-machinery")
+    assert "issues/2022-02-06.html" in browser.results()
     assert browser.errors == []
     assert browser.foreign_requests() == []
 

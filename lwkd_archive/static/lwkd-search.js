@@ -27,8 +27,14 @@ function setStatus(text) {
   status.textContent = text;
 }
 
+// Years newest first, KEPs by number, the rest by name.
+const ORDER = {
+  year: (a, b) => b.localeCompare(a),
+  kep: (a, b) => Number(a.replace(/\D/g, "")) - Number(b.replace(/\D/g, "")),
+};
+
 function fillSelect(select, values, current) {
-  const names = Object.keys(values).sort((a, b) => (select.name === "year" ? b.localeCompare(a) : a.localeCompare(b)));
+  const names = Object.keys(values).sort(ORDER[select.name] || ((a, b) => a.localeCompare(b)));
   for (const name of names) {
     const option = document.createElement("option");
     option.value = name;
@@ -75,7 +81,6 @@ function render(results, data) {
 async function main() {
   const params = new URLSearchParams(window.location.search);
   form.q.value = params.get("q") || "";
-  form.kep.value = params.get("kep") || "";
   let pagefind;
   try {
     pagefind = await import(new URL("pagefind/pagefind.js", root).href);
@@ -89,7 +94,7 @@ async function main() {
     return;
   }
   const available = await pagefind.filters();
-  for (const name of ["year", "sig", "section"]) {
+  for (const name of FILTERS) {
     fillSelect(form[name], available[name] || {}, params.get(name));
   }
   form.addEventListener("change", () => form.requestSubmit());
