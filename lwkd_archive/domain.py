@@ -232,7 +232,10 @@ class ArchiveDomain(Domain):
         target: str,
         node: addnodes.pending_xref,
         contnode: nodes.Element,
-    ) -> nodes.reference | None:
+    ) -> nodes.Element | None:
+        if node.get("lwkd_silent"):
+            # A mention through a pull request's text: recorded, nothing shown.
+            return nodes.inline()
         if typ == "kep":
             number = int(target)
             title = self.kep_title(number)

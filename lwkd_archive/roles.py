@@ -10,7 +10,12 @@ from sphinx import addnodes
 from sphinx.util.docutils import ReferenceRole
 
 from lwkd_archive.groups import load_groups
-from lwkd_archive.targets import lwkd_title_for_kep, parse_kep_number, parse_pr_target
+from lwkd_archive.targets import (
+    kep_of_pull_request,
+    lwkd_title_for_kep,
+    parse_kep_number,
+    parse_pr_target,
+)
 from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:
@@ -77,7 +82,12 @@ class SigRole(ReferenceRole):
 
 
 class PullRequestRole(ReferenceRole):
-    """``{pr}`106715```, ``{pr}`org/repo#N``` or ``{pr}`text <org/repo#N>```: a GitHub pull request."""
+    """``{pr}`106715```, ``{pr}`org/repo#N``` or ``{pr}`text <org/repo#N>```: a GitHub pull request.
+
+    A pull request whose text names a KEP (``{pr}`KEP-5311 <kubernetes/kubernetes#134493>```,
+    as in "Promote KEP-5311 to beta") is that KEP's: the issue mentions the KEP, so the
+    KEP's page lists it and the issue is tagged with it; the page shows only the link.
+    """
 
     def run(self) -> tuple[list[Node], list[system_message]]:
         parsed = parse_pr_target(self.target, self.config.lwkd_default_pr_repo)
@@ -98,4 +108,16 @@ class PullRequestRole(ReferenceRole):
             text = f"{repo.removeprefix('kubernetes/')}#{number}"
         url = f"https://github.com/{repo}/pull/{number}"
         node = nodes.reference(self.rawtext, text, refuri=url, classes=["lwkd-pr"])
-        return [node], []
+        kep = kep_of_pull_request(text, repo, number)
+        if kep is None:
+            return [node], []
+        mention = addnodes.pending_xref(
+            "",
+            nodes.inline(),
+            refdomain="lwkd",
+            reftype="kep",
+            reftarget=str(kep),
+            lwkd_silent=True,
+        )
+        self.set_source_info(mention)
+        return [node, mention], []

@@ -12,6 +12,10 @@ PR_TARGET_RE = re.compile(
 )
 #: A title LWKD gave a KEP beside its number: ``KEP-3136: beta apis off by default``.
 KEP_TITLE_PREFIX_RE = re.compile(r"^\s*KEP[-\s]?#?\d+\s*[:.-]?\s*", re.IGNORECASE)
+#: ``KEP-3136``, ``KEP 3136``, ``KEP #3136``, ``kep-3136`` (not ``KEPs``, not ``KEP 1.24``).
+KEP_TEXT_RE = re.compile(
+    r"(?<![\w/#.-])(?P<text>KEP[- ]?#?(?P<n>\d{1,5}))(?![\w-]|\.\d)", re.IGNORECASE
+)
 #: ``title <target>`` in a role's text.
 EXPLICIT_TARGET_RE = re.compile(r"^(?P<title>.*?)\s*<(?P<target>[^<>]*)>$", re.S)
 
@@ -31,6 +35,21 @@ def parse_pr_target(target: str, default_repo: str) -> tuple[str, int] | None:
         org = "kubernetes"
     full = f"{org}/{repo}" if repo else default_repo
     return full, int(match["number"])
+
+
+def kep_of_pull_request(text: str, repo: str, number: int) -> int | None:
+    """The KEP a pull request's shown text names, as in ``Promote KEP-5311 to beta``.
+
+    None when the text names no KEP or several, or names its own number in
+    kubernetes/enhancements (a KEP's number is its issue's, never a pull request's).
+    """
+    named = {int(match["n"]) for match in KEP_TEXT_RE.finditer(text)}
+    if len(named) != 1:
+        return None
+    (kep,) = named
+    if kep == 0 or (repo in {"kubernetes/enhancements", "kubernetes/features"} and kep == number):
+        return None
+    return kep
 
 
 def lwkd_title_for_kep(text: str) -> str:

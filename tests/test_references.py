@@ -14,8 +14,9 @@ from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from lwkd_archive.importer.references import KEP_TEXT_RE, ReferenceNote, add_roles
+from lwkd_archive.importer.references import ReferenceNote, add_roles
 from lwkd_archive.keps import KepFacts
+from lwkd_archive.targets import KEP_TEXT_RE, kep_of_pull_request
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "references"
 CASES = yaml.safe_load((FIXTURES / "cases.yaml").read_text(encoding="utf-8"))
@@ -142,6 +143,18 @@ def assert_no_invented_kep(before: str, after: str, name: str) -> None:
             assert not new_roles[("kep", pull["n"])], f"{name}: pull request {href} made a KEP"
 
 
+def assert_pull_requests_name_no_old_kep(after: str, name: str, year: int) -> None:
+    """A {pr} role whose text names a KEP records that KEP: never an old-numbered one."""
+    if year >= 2020:
+        return
+    for token in inline_tokens(after):
+        if token.type == "myst_role" and token.meta["name"] == "pr":
+            _, title, target = split_role(token)
+            repo, _, number = target.rpartition("#")
+            kep = kep_of_pull_request(title, repo, int(number))
+            assert kep is None or kep >= 100, f"{name}: {{pr}} text {title!r} names KEP {kep}"
+
+
 def assert_renders(before: str, after: str, name: str) -> None:
     """MyST reads every role written, none inside a link, and shows the same text."""
     tokens = inline_tokens(after)
@@ -189,6 +202,8 @@ def test_coscheduling_kep_34_of_2018_is_not_kep_34(year):
         year=year,
     )
     assert "{kep}" not in converted
+    # Nor a {pr} role: its text would record today's KEP-34.
+    assert "{pr}" not in converted
     assert [n.kind for n in notes] == ["old-kep-number", "old-kep-number"]
     assert all("KEP 34" in n.message for n in notes)
 
@@ -301,6 +316,7 @@ def test_corpus(corpus, record_property):
     for name, body, converted, notes in results:
         assert_links_kept(body, converted, name)
         assert_no_invented_kep(body, converted, name)
+        assert_pull_requests_name_no_old_kep(converted, name, int(name[:4]))
         assert_renders(body, converted, name)
         assert roles(converted, int(name[:4])) == converted, f"{name}: not idempotent"
         refs.update(t.meta["name"] for t in inline_tokens(converted) if t.type == "myst_role")

@@ -62,6 +62,46 @@ def test_bad_targets_warn_at_their_line(app):
     assert warnings.count("[lwkd.") == 3
 
 
+PROMOTIONS = """\
+---
+blogpost: true
+date: 2024-01-24 06:00
+week_ending: 2024-01-21
+lwkd_source: _posts/2024-01-21-update.md
+lwkd_url: /2024/20240124
+---
+
+# Week Ending January 21, 2024
+
+## Promotions
+
+* Promote {pr}`KEP-4000 <kubernetes/kubernetes#134493>` (widgets) to beta
+* {pr}`KEP 3136 <kubernetes/enhancements#3136>` names its own number, so no KEP
+"""
+
+
+@pytest.mark.sphinx("html", testroot="xref", srcdir="xref-pr-names-kep")
+def test_a_pull_request_whose_text_names_a_kep_is_a_mention_of_it(app):
+    (app.srcdir / "issues" / "2024-01-21.md").write_text(PROMOTIONS, encoding="utf-8")
+    app.build()
+    assert app.warning.getvalue() == ""
+    issue = read(app, "issues/2024-01-21")
+    # The reader sees the link the writer gave, to the pull request, and nothing more.
+    shown = re.sub(r"<span></span>", "", issue)
+    assert (
+        'Promote <a class="lwkd-pr reference external" '
+        'href="https://github.com/kubernetes/kubernetes/pull/134493">KEP-4000</a> (widgets) to beta'
+    ) in shown
+    assert "keps/4000.html" not in issue
+    # The KEP's page lists the issue, with the section and the sentence; the issue is tagged.
+    kep = read(app, "keps/4000")
+    assert 'href="../issues/2024-01-21.html#promotions">Promotions</a>' in kep
+    assert "Promote KEP-4000 (widgets) to beta" in kep
+    assert app.env.ablog_posts["issues/2024-01-21"][0]["tags"] == ["KEP-4000"]
+    # enhancements#3136 is a pull request, never KEP-3136.
+    assert "issues/2024-01-21.html" not in read(app, "keps/3136")
+
+
 @pytest.mark.sphinx("html", testroot="xref")
 def test_mentions_become_ablog_tags(app):
     app.build()

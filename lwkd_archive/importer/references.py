@@ -39,6 +39,7 @@ from lwkd_archive.importer.convert import (
     SetAside,
 )
 from lwkd_archive.keps import KepFacts
+from lwkd_archive.targets import KEP_TEXT_RE, kep_of_pull_request
 
 #: Before this year a small or zero-padded KEP number is the old sequential numbering.
 NEW_NUMBERING_YEAR = 2020
@@ -70,10 +71,6 @@ KEP_PATH_RE = re.compile(
 GROUP_DIR_RE = re.compile(
     r"^https?://github\.com/kubernetes/community/(?:tree|blob)/[^/]+/"
     r"(?P<slug>(?:sig|wg|committee|ug)-[\w-]+?)/?(?:README\.md)?(?:[#?].*)?$"
-)
-#: ``KEP-3136``, ``KEP 3136``, ``KEP #3136``, ``kep-3136`` (not ``KEPs``, not ``KEP 1.24``).
-KEP_TEXT_RE = re.compile(
-    r"(?<![\w/#.-])(?P<text>KEP[- ]?#?(?P<n>\d{1,5}))(?![\w-]|\.\d)", re.IGNORECASE
 )
 PR_TEXT_RE = re.compile(
     rf"(?<![\w/.#@-])(?P<text>(?:(?P<org>[A-Za-z0-9][\w.-]*)/(?P<repo>[\w.-]+)"
@@ -394,11 +391,15 @@ def add_roles(
         beside = next((k for k in KEP_TEXT_RE.finditer(text) if not old_number(k["n"])), None)
         if beside is None:
             if old := KEP_TEXT_RE.search(text):
-                return plain(
+                # Not a {pr} role: a role's text that names a KEP records today's KEP of
+                # that number, which this one is not.
+                note(
+                    where,
                     "old-kep-number",
                     f"{old['text']!r} in the text of {name}#{number} uses the old KEP "
-                    f"numbering of {year}; left as a pull-request link",
+                    f"numbering of {year}; left as a link",
                 )
+                return match[0]
             after = markdown[match.end() : match.end() + 40]
             if enhancements and not re.match(r"\W{0,4}KEP[- ]?#?\d", after, re.IGNORECASE):
                 return plain(
@@ -431,12 +432,20 @@ def add_roles(
         else:
             parts = []
         if not parts or not all(role_text_ok(part) for part, kind in parts if kind):
-            # Only "KEP 3673" as the text, or text a role cannot show: the link the
-            # writer gave stays, and the KEP is reported.
+            # "Promote [KEP-5311](pull request) to beta": the link stays the pull
+            # request's, and its role, whose text names the KEP, records the mention.
+            role = as_role("pr", text, ref)
+            if (
+                role is not None
+                and kep_of_pull_request(text, ref.partition("#")[0], int(number)) == n
+            ):
+                check_known(where, n)
+                return role
             return plain(
                 "inside-link",
-                f"{beside['text']!r} is named inside the text of pull request {ref}; "
-                "it stays that pull request's link, so no KEP role is written",
+                f"{beside['text']!r} is named inside the text of pull request {ref}, which "
+                f"stays a link (its text has code or markup a role cannot show); KEP-{n} is "
+                "not recorded",
             )
         check_known(where, n)
         targets = {"pr": ref, "kep": str(n)}
