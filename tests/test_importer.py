@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from lwkd_archive.cli import main
 from lwkd_archive.importer.references import roles_for_year
@@ -337,6 +338,27 @@ def test_a_post_left_with_the_templates_placeholders_is_read_from_its_file_name(
     assert "\nlwkd_url: /2026/20260913\n" in text
     assert "[request an exception](https://elections.k8s.io/exception)" in text
     assert text.endswith("{kep}`KEP-6164: Internal types <6164>`\n")
+
+
+def test_a_title_that_is_not_text_is_reported_and_made_from_the_week(lwkd, tmp_path):
+    posts = lwkd / "_posts"
+    (posts / "2026-09-20-update.md").write_text(
+        "---\ntitle: [Week Ending, September 20]\ndate: 2026-09-23\n---\n\nText.\n"
+    )
+    (posts / "2026-09-27-update.md").write_text(
+        '---\ndate: 2026-09-30\ntitle: "Week Ending\\n\\"Sept\\" 27, 2026"\n---\n\nText.\n'
+    )
+    summary = run_import(lwkd, tmp_path / "out")
+    assert messages(summary, "2026-09-20-update.md") == [
+        "2: the title is a YAML list or mapping, not text (quote it); "
+        "the title is made from the week ending date"
+    ]
+    assert "\n# Week Ending September 20, 2026\n" in page(tmp_path / "out", "2026/2026-09-20.md")
+    # The title as written is kept in the front matter, quotes and line break included.
+    later = page(tmp_path / "out", "2026/2026-09-27.md")
+    front = yaml.safe_load(later.split("---\n")[1])
+    assert front["lwkd_title"] == 'Week Ending\n"Sept" 27, 2026'
+    assert "\n# Week Ending September 27, 2026\n" in later
 
 
 def test_a_special_issue_keeps_its_own_title(lwkd, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 import sys
 from collections.abc import Callable, Iterable
@@ -29,6 +30,8 @@ class Issue:
     """A post on its way to becoming a page."""
 
     post: SourcePost
+    #: The title as the front matter gave it ('' when it gave none that is text).
+    raw_title: str
     week_ending: dt.date
     published: dt.datetime
     old_path: str
@@ -54,11 +57,30 @@ class Summary:
         return f"imported {self.imported}, warned {self.warned}, failed {self.failed}{skipped}"
 
 
+def _source_title(post: SourcePost) -> str:
+    """The front matter's title as text; a list or mapping is no title (reported)."""
+    value = post.front.get("title")
+    if isinstance(value, list | dict):
+        post.warn(
+            post.key_line("title"),
+            "the title is a YAML list or mapping, not text (quote it); "
+            "the title is made from the week ending date",
+        )
+        return ""
+    title = str(value if value is not None else "").strip()
+    if not title and "title" not in post.front:
+        post.warn(1, "no title; the title is made from the week ending date")
+    elif not title:
+        post.warn(
+            post.key_line("title"),
+            "the title is empty; the title is made from the week ending date",
+        )
+    return title
+
+
 def _prepare(post: SourcePost) -> Issue:
     """Dates, week and title of a post, by the rules in the README (each deviation warned)."""
-    raw_title = str(post.front.get("title") or "").strip()
-    if not raw_title:
-        post.warn(1, "no title; the title is made from the week ending date")
+    raw_title = _source_title(post)
     week_ending = week_ending_of(post, raw_title)
     if "date" in post.front and post.front["date"] is not None:
         published, note = jekyll_date(post.front["date"])
@@ -92,6 +114,7 @@ def _prepare(post: SourcePost) -> Issue:
         )
     return Issue(
         post=post,
+        raw_title=raw_title,
         week_ending=week_ending,
         published=published,
         old_path=f"/{published:%Y}/{published:%Y%m%d}",
@@ -100,7 +123,7 @@ def _prepare(post: SourcePost) -> Issue:
     )
 
 
-def _front_matter(issue: Issue, raw_title: str) -> str:
+def _front_matter(issue: Issue) -> str:
     lines = [
         "---",
         "blogpost: true",
@@ -109,9 +132,9 @@ def _front_matter(issue: Issue, raw_title: str) -> str:
         f"lwkd_source: {issue.post.source}",
         f"lwkd_url: {issue.old_path}",
     ]
-    if raw_title and raw_title != issue.title:
-        escaped = raw_title.replace("\\", "\\\\").replace('"', '\\"')
-        lines.append(f'lwkd_title: "{escaped}"')
+    if issue.raw_title and issue.raw_title != issue.title:
+        # A JSON string is a YAML double-quoted string: quotes, backslashes and line breaks kept.
+        lines.append(f"lwkd_title: {json.dumps(issue.raw_title, ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines) + "\n"
 
@@ -202,13 +225,7 @@ def import_archive(
         converted = convert_body(post.body, context)
         for line, message in converted.notes:
             post.warn(post.body_line + line - 1, message)
-        raw_title = str(post.front.get("title") or "").strip()
-        page = (
-            _front_matter(issue, raw_title)
-            + f"\n# {issue.title}\n\n"
-            + converted.text.strip("\n")
-            + "\n"
-        )
+        page = _front_matter(issue) + f"\n# {issue.title}\n\n" + converted.text.strip("\n") + "\n"
         if write_atomically(out / issue.page, page.encode("utf-8")):
             summary.written += 1
         written.add(issue.page)
