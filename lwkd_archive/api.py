@@ -32,7 +32,7 @@ def api_documents(app: Sphinx) -> dict[str, list[dict[str, Any]]]:
                 "title": record["title"],
                 "url": _url(app, docname),
                 "keps": domain.keps_of(docname),
-                "sigs": domain.sigs_of(docname),
+                "sigs": domain.groups_of(docname),
             }
         )
     kep_mentions = domain.issue_mentions("kep")
@@ -54,7 +54,7 @@ def api_documents(app: Sphinx) -> dict[str, list[dict[str, Any]]]:
                 "issues": [_url(app, d) for d in docs],
             }
         )
-    sig_mentions = domain.issue_mentions("sig")
+    sig_mentions = domain.group_mentions()
     sigs = []
     for slug in sorted(sig_mentions):
         group = domain.group(slug)

@@ -178,6 +178,25 @@ class ArchiveDomain(Domain):
                     by_key[mention.key].append(mention)
         return by_key
 
+    def group_mentions(self) -> dict[str, list[Mention]]:
+        """Mentions in issues that concern each group: the group named, or a KEP it owns."""
+        by_group = self.issue_mentions("sig")
+        for key, mentions in self.issue_mentions("kep").items():
+            owner = self.owning_group(int(key))
+            if owner:
+                by_group[owner].extend(mentions)
+        return by_group
+
+    def owning_group(self, number: int) -> str:
+        """The slug of the group that owns a KEP (from its kep.yaml), or ''."""
+        facts = self.kep_facts.get(number)
+        return facts.owning_sig if facts else ""
+
+    def groups_of(self, docname: str) -> list[str]:
+        """The groups an issue concerns: those it names and those owning a KEP it mentions."""
+        owners = {self.owning_group(n) for n in self.keps_of(docname)} - {""}
+        return sorted(owners.union(self.sigs_of(docname)))
+
     def keps_of(self, docname: str) -> list[int]:
         return sorted({int(m.key) for m in self.mentions.get(docname, ()) if m.kind == "kep"})
 

@@ -75,7 +75,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("build-finished", api.write_api)
     return {
         "version": lwkd_archive.__version__,
-        "env_version": 2,
+        "env_version": 3,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -99,7 +99,7 @@ class SearchIndex:
         context["lwkd_search"] = {
             "year": issue["week_ending"][:4],
             "keps": domain.keps_of(pagename),
-            "sigs": domain.sigs_of(pagename),
+            "sigs": domain.groups_of(pagename),
             "sections": sections,
             # Shown under the title in results: the issue's first paragraph.
             "summary": first_paragraph(doctree),
@@ -107,7 +107,7 @@ class SearchIndex:
                 [kep_tokens(n) for n in domain.keps_of(pagename)]
                 + [
                     group_tokens(s, g.name if (g := domain.group(s)) else s)
-                    for s in domain.sigs_of(pagename)
+                    for s in domain.groups_of(pagename)
                 ]
             ),
         }

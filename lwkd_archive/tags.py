@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
@@ -12,17 +14,25 @@ def kep_tag(number: int | str) -> str:
     return f"KEP-{number}"
 
 
-def issue_tags(document: nodes.document) -> list[str]:
-    """Tags for the KEPs and groups the page's roles refer to, in first-mention order."""
+def issue_tags(
+    document: nodes.document, owning_group: Callable[[int], str] = lambda number: ""
+) -> list[str]:
+    """Tags for the KEPs and groups the page's roles refer to, in first-mention order,
+    then the groups that own those KEPs (an issue about KEP-3136 concerns its SIG)."""
     tags: list[str] = []
+    owners: list[str] = []
     for node in document.findall(addnodes.pending_xref):
         if node.get("refdomain") != "lwkd":
             continue
         # Groups are tagged by slug (``sig-node``), so ``SIG Node`` and ``sig-node`` are one tag.
-        tag = kep_tag(node["reftarget"]) if node["reftype"] == "kep" else node["reftarget"]
+        if node["reftype"] == "kep":
+            tag = kep_tag(node["reftarget"])
+            owners.append(owning_group(int(node["reftarget"])))
+        else:
+            tag = node["reftarget"]
         if tag not in tags:
             tags.append(tag)
-    return tags
+    return tags + [o for o in dict.fromkeys(owners) if o and o not in tags]
 
 
 class AddReferenceTags(SphinxTransform):
@@ -38,7 +48,7 @@ class AddReferenceTags(SphinxTransform):
         docinfo = next(iter(self.document.findall(nodes.docinfo)), None)
         if docinfo is None:
             return
-        tags = issue_tags(self.document)
+        tags = issue_tags(self.document, self.env.domains["lwkd"].owning_group)
         if not tags:
             return
         for field in docinfo.findall(nodes.field):

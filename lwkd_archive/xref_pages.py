@@ -20,8 +20,13 @@ SIG_INDEX = "sigs/index"
 SENTENCES_PER_ISSUE = 3
 
 
-def _issue_rows(domain: ArchiveDomain, mentions: list[Mention]) -> list[dict[str, Any]]:
-    """Issues that mention a KEP or group, newest first, with sections and sentences."""
+def _issue_rows(
+    domain: ArchiveDomain, mentions: list[Mention], *, name_keps: bool = False
+) -> list[dict[str, Any]]:
+    """Issues that mention a KEP or group, newest first, with sections and sentences.
+
+    ``name_keps``: a group's page says which of its KEPs a sentence is about.
+    """
     by_doc: dict[str, list[Mention]] = {}
     for mention in mentions:
         by_doc.setdefault(mention.docname, []).append(mention)
@@ -34,8 +39,11 @@ def _issue_rows(domain: ArchiveDomain, mentions: list[Mention]) -> list[dict[str
                 "section": mention.section,
                 "anchor": mention.anchor,
                 "sentence": mention.sentence,
+                "kep": int(mention.key) if name_keps and mention.kind == "kep" else None,
             }
-            if quote not in quotes:
+            if all(
+                q["sentence"] != quote["sentence"] or q["anchor"] != quote["anchor"] for q in quotes
+            ):
                 quotes.append(quote)
         rows.append(
             {
@@ -99,7 +107,7 @@ def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
                 "lwkd/kep.html",
             )
         )
-    sig_mentions = domain.issue_mentions("sig")
+    sig_mentions = domain.group_mentions()
     owned: dict[str, list[dict[str, Any]]] = {}
     for row in kep_rows:
         if row["owning_sig"]:
@@ -107,7 +115,7 @@ def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
     sig_rows = []
     for slug in sorted(set(sig_mentions) | set(owned)):
         group = domain.group(slug)
-        issues = _issue_rows(domain, sig_mentions.get(slug, []))
+        issues = _issue_rows(domain, sig_mentions.get(slug, []), name_keps=True)
         renamed = domain.group(group.renamed_to) if group and group.renamed_to else None
         info = {
             "slug": slug,
@@ -171,6 +179,6 @@ def add_issue_topics(
         ],
         "sigs": [
             (s, (g.name if (g := domain.group(s)) else s), uri(pagename, sig_pagename(s)))
-            for s in domain.sigs_of(pagename)
+            for s in domain.groups_of(pagename)
         ],
     }

@@ -106,12 +106,13 @@ def test_a_pull_request_whose_text_names_a_kep_is_a_mention_of_it(app):
 def test_mentions_become_ablog_tags(app):
     app.build()
     tags = app.env.ablog_posts["issues/2024-01-07"][0]["tags"]
-    # "SIG Node" and "sig-node" are one tag.
-    assert tags == ["KEP-3136", "sig-node"]
+    # "SIG Node" and "sig-node" are one tag; SIG Architecture owns KEP-3136.
+    assert tags == ["KEP-3136", "sig-node", "sig-architecture"]
     assert app.env.ablog_posts["issues/2024-01-14"][0]["tags"] == [
         "KEP-4000",
         "KEP-3136",
         "wg-batch",
+        "sig-architecture",
     ]
 
 
@@ -167,9 +168,19 @@ def test_group_pages_and_indexes(app):
     assert '<h1 data-pagefind-weight="10">SIG Node</h1>' in node
     assert "January 7, 2024" in node
     assert "January 14, 2024" not in node
-    # SIG Architecture owns KEP-3136 although no issue names the SIG.
+    # SIG Architecture owns KEP-3136 although no issue names the SIG: the issues that
+    # mention its KEP are its issues, each sentence with the KEP it is about.
     architecture = read(app, "sigs/sig-architecture")
     assert 'href="../keps/3136.html">KEP-3136</a>: Beta APIs Are Off by Default' in architecture
+    assert "2 issues</span></h2>" in architecture
+    assert (
+        '<a class="mention-section" href="../issues/2024-01-07.html#featured-prs">Featured PRs</a>: '
+        '<a class="mention-kep" href="../keps/3136.html">KEP-3136</a> · '
+        "The work for KEP-3136 landed this week."
+    ) in architecture
+    assert architecture.index("January 14, 2024") < architecture.index("January 7, 2024")
+    feed = (app.outdir / "feeds" / "sig-architecture.xml").read_text(encoding="utf-8")
+    assert feed.count("<entry>") == 2
     kep_index = read(app, "keps/index")
     assert 'data-sig="sig-architecture" data-stage="stable" data-status="implemented"' in kep_index
     assert '<td data-value="2">2</td>' in kep_index
@@ -183,7 +194,8 @@ def test_api_json(app):
     assert issues[0] == {
         "keps": [3136],
         "published": "2024-01-10T06:00:00Z",
-        "sigs": ["sig-node"],
+        # Named, or owning a KEP the issue mentions.
+        "sigs": ["sig-architecture", "sig-node"],
         "source": "_posts/2024-01-07-update.md",
         "title": "Week Ending January 7, 2024",
         "url": "issues/2024-01-07.html",
@@ -194,6 +206,11 @@ def test_api_json(app):
     assert keps[3136]["issues"] == ["issues/2024-01-07.html", "issues/2024-01-14.html"]
     sigs = {s["slug"]: s for s in json.loads((app.outdir / "api" / "sigs.json").read_text())}
     assert sigs["wg-batch"]["issues"] == ["issues/2024-01-14.html"]
+    assert sigs["sig-architecture"]["issues"] == [
+        "issues/2024-01-07.html",
+        "issues/2024-01-14.html",
+    ]
+    assert sigs["sig-architecture"]["keps"] == [3136]
 
 
 @pytest.mark.sphinx("html", testroot="xref", srcdir="xref-new-issue")
