@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.browser import Browser, chromium, serve
+from tests.conftest import build_site
 
 pytestmark = pytest.mark.browser
 
@@ -91,6 +92,36 @@ def test_old_address_lands_on_the_issue_at_its_anchor(sample):
         browser.page.wait_for_url("**/issues/2022-02-06.html#featured-keps")
         assert browser.page.title().startswith("Week Ending February 6, 2022")
     assert browser.errors == []
+
+
+def test_a_missing_address_offers_a_search_and_an_old_one_its_issue(tmp_path, browser, monkeypatch):
+    # Built with the server's address as the canonical URL, as Read the Docs builds it.
+    site = tmp_path / "html"
+    with serve(site) as base:
+        monkeypatch.setenv("READTHEDOCS_CANONICAL_URL", base)
+        assert build_site(tmp_path, None, None) == site
+        page = browser.page
+        response = page.goto(f"{base}2022/20220209/klog-flags#developer-news")
+        assert response.status == 404
+        assert page.inner_text("h1") == "Page not found"
+        link = page.locator("#old-issue-link")
+        assert link.is_visible()
+        assert link.get_attribute("href") == f"{base}issues/2022-02-06.html#developer-news"
+        link.click()
+        page.wait_for_url("**/issues/2022-02-06.html#developer-news")
+        page.goto(f"{base}sig-node/beta-apis.html")
+        assert page.locator("#old-issue").is_hidden()
+        assert page.input_value(".site-search input") == "sig node beta apis"
+        page.press(".site-search input", "Enter")
+        page.wait_for_url("**/search.html?q=sig+node+beta+apis")
+        assert browser.results()
+        assert browser.foreign_requests() == []
+        # The two missing addresses themselves, and no error of the page's script.
+        assert (
+            browser.errors
+            == ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
+            * 2
+        )
 
 
 def test_issue_links_to_its_kep_page_and_back(sample):
