@@ -135,6 +135,10 @@ def test_new_issue_updates_neighbours_year_page_home_and_feed(app, make_app):
     assert "3 issues" in read(again, "archive/index")
     assert "2024-01-14.html" in read(again, "index")
     assert "Week Ending January 14, 2024" in (again.outdir / "feeds" / "atom.xml").read_text()
+    # Its old lwkd.info address leads to it (the old-address pages were otherwise current).
+    assert (
+        'href="../issues/2024-01-14.html"' in (again.outdir / "2024" / "20240117.html").read_text()
+    )
     # An issue whose neighbours did not change is not rewritten.
     assert untouched.stat().st_mtime_ns == before
 
