@@ -78,24 +78,22 @@ def redirect_paths(old: str) -> tuple[str, str]:
 def write_redirects(app: Sphinx, exception: Exception | None) -> None:
     """Write ``2022/20220209/index.html`` and ``2022/20220209.html`` for every issue.
 
-    Skipped when no issue's address, title or page changed and every file is there:
-    comparing some 700 files on each build would cost more than the rest of a rebuild.
+    Only the addresses whose issue, title or page changed are written: comparing
+    some 700 files on each build would cost more than the rest of a rebuild.
     """
     if exception is not None or app.builder.format != "html":
         return
     domain: ArchiveDomain = app.env.domains["lwkd"]
     outdir = Path(app.builder.outdir)
-    pages = {
-        old: (docname, domain.issues[docname]["title"], app.builder.get_target_uri(docname))
-        for old, docname in old_pages(domain).items()
-    }
-    files = [outdir / path for old in pages for path in redirect_paths(old)]
     marks = Fingerprints(outdir / ".redirects.json")
-    digest = fingerprint(pages, app.config.html_baseurl, REDIRECT)
-    if marks.is_current("redirects", digest, outdir) and all(f.exists() for f in files):
-        return
-    for old, (docname, title, _) in pages.items():
-        for path in redirect_paths(old):
+    shared = (app.config.html_baseurl, REDIRECT)
+    for old, docname in old_pages(domain).items():
+        title = domain.issues[docname]["title"]
+        digest = fingerprint(shared, docname, title, app.builder.get_target_uri(docname))
+        paths = redirect_paths(old)
+        if marks.is_current(old, digest, outdir / paths[0]) and (outdir / paths[1]).exists():
+            continue
+        for path in paths:
             write_atomically(outdir / path, redirect_page(app, path, docname, title))
     marks.save()
 
