@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -133,6 +134,24 @@ def test_each_defect_is_fixed_by_its_rule_and_reported_at_its_line(lwkd, tmp_pat
     text = page(out, "2018/2018-02-11.md")
     assert "The coscheduling KEP 34 was discussed" in text
     assert "{kep}" not in text
+
+
+SNAPSHOTS = REPO / "tests" / "snapshots"
+
+
+@pytest.mark.parametrize("page_name", ["2024/2024-01-07.md", "2018/2018-02-11.md"])
+def test_imported_page_matches_its_snapshot(lwkd, tmp_path, page_name):
+    """The whole page, byte for byte: any change to the importer's output shows here.
+
+    After a deliberate change, LWKD_UPDATE_SNAPSHOTS=1 make test rewrites the snapshots;
+    review their diff before committing it.
+    """
+    run_import(lwkd, tmp_path / "out")
+    written = page(tmp_path / "out", page_name)
+    snapshot = SNAPSHOTS / Path(page_name).name
+    if os.environ.get("LWKD_UPDATE_SNAPSHOTS"):
+        snapshot.write_text(written, encoding="utf-8")
+    assert written == snapshot.read_text(encoding="utf-8")
 
 
 def test_heading_levels_never_skip(lwkd, tmp_path):
