@@ -62,22 +62,12 @@ def test_bad_targets_warn_at_their_line(app):
     assert warnings.count("[lwkd.") == 3
 
 
-PROMOTIONS = """\
----
-blogpost: true
-date: 2024-01-24 06:00
-week_ending: 2024-01-21
-lwkd_source: _posts/2024-01-21-update.md
-lwkd_url: /2024/20240124
----
-
-# Week Ending January 21, 2024
-
-## Promotions
-
-* Promote {pr}`KEP-4000 <kubernetes/kubernetes#134493>` (widgets) to beta
-* {pr}`KEP 3136 <kubernetes/enhancements#3136>` names its own number, so no KEP
-"""
+# The same week as NEW_ISSUE, with pull requests shown as the KEPs they promote.
+PROMOTIONS = NEW_ISSUE.replace(
+    "{kep}`3136` graduates to GA.\n",
+    "* Promote {pr}`KEP-4000 <kubernetes/kubernetes#134493>` (widgets) to beta\n"
+    "* {pr}`KEP 3136 <kubernetes/enhancements#3136>` names its own number, so no KEP\n",
+)
 
 
 @pytest.mark.sphinx("html", testroot="xref", srcdir="xref-pr-names-kep")
