@@ -14,9 +14,7 @@ def kep_tag(number: int | str) -> str:
     return f"KEP-{number}"
 
 
-def issue_tags(
-    document: nodes.document, owning_group: Callable[[int], str] = lambda number: ""
-) -> list[str]:
+def issue_tags(document: nodes.document, owning_group: Callable[[int], str]) -> list[str]:
     """Tags for the KEPs and groups the page's roles refer to, in first-mention order,
     then the groups that own those KEPs (an issue about KEP-3136 concerns its SIG)."""
     tags: list[str] = []
