@@ -5,6 +5,12 @@ SPHINXOPTS ?= -W --keep-going
 BUILDDIR ?= _build
 LWKD_REPO ?= https://github.com/kubernetes-sigs/lwkd.git
 ENHANCEMENTS_REPO ?= https://github.com/kubernetes/enhancements.git
+# Values of these, from the command line or the environment, are data: make keeps them
+# as written ($(value ...), never expanded), and recipes read them from the environment
+# in double quotes, so no value (`x; touch f`, `$(shell ...)`) is run as a command.
+DATA_VARIABLES := LWKD_REPO ENHANCEMENTS_REPO WEEK_ENDING PATHS ENHANCEMENTS
+$(foreach name,$(DATA_VARIABLES),$(eval override $(name) := $$(value $(name))))
+export $(DATA_VARIABLES)
 
 .PHONY: help html import archive new check serve test bench lint clean
 .DEFAULT_GOAL := help
@@ -16,17 +22,17 @@ html: ## Build the site (the bundled sample, or the imported archive) into _buil
 	$(SPHINXBUILD) -b html -c . -d $(BUILDDIR)/doctrees $(SPHINXOPTS) source $(BUILDDIR)/html
 
 import: ## Import LWKD issues and KEP facts into source/archive (LWKD_REPO, ENHANCEMENTS_REPO: path or git URL)
-	$(PYTHON) -m lwkd_archive import $(LWKD_REPO) --enhancements $(ENHANCEMENTS_REPO)
+	$(PYTHON) -m lwkd_archive import "$$LWKD_REPO" --enhancements "$$ENHANCEMENTS_REPO"
 
 archive: ## Import the full LWKD archive, then build it
 	$(MAKE) import
 	$(MAKE) html
 
 new: ## Start next week's issue in source/issues (WEEK_ENDING=YYYY-MM-DD for another week)
-	$(PYTHON) -m lwkd_archive new $(if $(WEEK_ENDING),--week-ending $(WEEK_ENDING))
+	$(PYTHON) -m lwkd_archive new $${WEEK_ENDING:+--week-ending "$$WEEK_ENDING"}
 
 check: ## Check issues before publishing (PATHS=... to choose; ENHANCEMENTS=... to check KEP numbers)
-	$(PYTHON) -m lwkd_archive check $(PATHS) $(if $(ENHANCEMENTS),--enhancements $(ENHANCEMENTS))
+	$(PYTHON) -m lwkd_archive check $$PATHS $${ENHANCEMENTS:+--enhancements "$$ENHANCEMENTS"}
 
 serve: ## Live preview at http://127.0.0.1:8000, rebuilt on every save
 	$(PYTHON) -m sphinx_autobuild -b html -c . -d $(BUILDDIR)/serve-doctrees --port 8000 \
