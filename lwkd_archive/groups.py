@@ -9,6 +9,11 @@ from importlib import resources
 
 import yaml
 
+#: What a group's slug looks like. A slug names files (``sigs/<slug>.html``,
+#: ``feeds/<slug>.xml``), so a value from kep.yaml or keps.json that does not look
+#: like one (``../../x``, ``SIG Node``) never becomes a path.
+GROUP_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+
 #: The words that say a name is a group, by kind (``SIG Node``, ``Batch Working Group``).
 KIND_WORDS = {
     "sig": ("SIG",),
@@ -31,6 +36,13 @@ class Group:
     @property
     def kind(self) -> str:
         return self.slug.split("-", 1)[0]
+
+
+def is_group_slug(text: object) -> bool:
+    """True for a known group's slug, or text that could be one (``sig-foo``); never a path."""
+    if not isinstance(text, str):
+        return False
+    return load_groups().get(text) is not None or GROUP_SLUG_RE.fullmatch(text) is not None
 
 
 def normalise(text: str) -> str:

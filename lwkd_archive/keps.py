@@ -1,18 +1,43 @@
-"""KEP facts (title, SIGs, status, stage, milestones) read from kubernetes/enhancements."""
+"""KEP facts (title, SIGs, status, stage, milestones) read from kubernetes/enhancements.
+
+A ``kep.yaml`` is written by anyone whose pull request upstream was merged,
+so every value is checked for its type where it is read: a value of the wrong
+type is reported at its ``file:line`` and left out, and one bad file never
+stops the others. A group is kept only when its slug could name a page
+(see :func:`lwkd_archive.groups.is_group_slug`). ``keps.json``, the importer's
+compiled facts, is an input of the build too, and is checked again there.
+
+One number, two folders (KEP-2133 upstream): the folder whose name agrees with
+its ``kep-number`` wins, then one that is not a ``0000-`` placeholder, then the
+further status (implemented, implementable, provisional, deferred, any other),
+then the later ``latest-milestone``, then the first in path order; each other
+folder is reported once, naming the one used. A ``0000-`` folder is a KEP that
+was never numbered (the KEP process's own, templates): it counts only when its
+``kep-number`` gives a real number.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import yaml
 
-from lwkd_archive.yaml_loader import load_yaml
+from lwkd_archive.groups import is_group_slug
+from lwkd_archive.yaml_loader import Where, load_yaml_with_lines
 
 #: ``keps/<sig>/<number>-<slug>/kep.yaml``: the directory number is the KEP number.
 KEP_DIR_RE = re.compile(r"^(?P<number>\d+)-(?P<slug>[a-z0-9][a-z0-9._-]*)$")
+#: The largest kep.yaml upstream is a few kilobytes; anything this large is not one.
+MAX_KEP_YAML_BYTES = 256 * 1024
+#: Statuses from the furthest along; any other status comes after these.
+STATUS_ORDER = ("implemented", "implementable", "provisional", "deferred")
+MILESTONE_RE = re.compile(r"^v?(?P<major>\d+)\.(?P<minor>\d+)")
+#: The path of a KEP folder inside the enhancements repository, as keps.json records it.
+KEP_PATH_RE = re.compile(r"^keps(?:/[\w.-]+)+$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -45,57 +70,261 @@ class KepFileError(ValueError):
     """A kep.yaml that cannot be read; the message names the file."""
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value).strip()
+def _kind(value: object) -> str:
+    """What a YAML value is, in words, without printing it (it may be huge)."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, str):
+        return f"text ({_quote(value)})"
+    return f"a {type(value).__name__}"
 
 
-def read_kep_yaml(path: Path, repo_root: Path) -> KepFacts:
-    """Read one ``kep.yaml``; the folder name decides the number when the file disagrees."""
+def _quote(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+@dataclass
+class _KepYaml:
+    """One kep.yaml being read: its values, the line of each, and what was wrong."""
+
+    path: Path
+    data: dict[object, object]
+    lines: dict[Where, int]
+    problems: list[str] = field(default_factory=list)
+
+    def report(self, where: Where, message: str) -> None:
+        line = self.lines.get(where) or self.lines.get(where[:1]) or 1
+        self.problems.append(f"{self.path}:{line}: {message}")
+
+    def text(self, key: str) -> str:
+        """A text value; absent or empty (``key:``) is ''."""
+        value = self.data.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.report((key,), f"{key} is {_kind(value)}, not text; ignored")
+            return ""
+        return value.strip()
+
+    def group(self, key: str) -> str:
+        slug = self.text(key)
+        if slug and not is_group_slug(slug):
+            self.report(
+                (key,), f"{key} {_quote(slug)} is not a group's slug (like sig-node); ignored"
+            )
+            return ""
+        return slug
+
+    def groups(self, key: str) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            hint = (
+                f" (write it as a list: '- {value.strip()[:60]}')" if isinstance(value, str) else ""
+            )
+            self.report((key,), f"{key} is {_kind(value)}, not a list of groups; ignored{hint}")
+            return ()
+        slugs = []
+        for index, item in enumerate(value):
+            if item is None:
+                continue
+            if not isinstance(item, str) or not is_group_slug(item.strip()):
+                shown = _quote(item) if isinstance(item, str) else _kind(item)
+                self.report(
+                    (key, index), f"{key}: {shown} is not a group's slug (like sig-node); ignored"
+                )
+                continue
+            slugs.append(item.strip())
+        return tuple(slugs)
+
+    def milestones(self, key: str) -> dict[str, str]:
+        value = self.data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.report(
+                (key,), f"{key} is {_kind(value)}, not a mapping of stage to version; ignored"
+            )
+            return {}
+        found = {}
+        for stage, version in value.items():
+            if version is None:
+                continue
+            if not isinstance(stage, str) or not isinstance(version, str):
+                self.report(
+                    (key, str(stage)),
+                    f"{key}: {_kind(stage)} -> {_kind(version)} is not a stage and a version "
+                    "as text (quote them); ignored",
+                )
+                continue
+            if version.strip():
+                found[stage.strip()] = version.strip()
+        return found
+
+
+def _kep_number(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+@dataclass(frozen=True)
+class KepReading:
+    """What one ``kep.yaml`` gave: its facts (None for a ``0000-`` placeholder) and what was wrong."""
+
+    facts: KepFacts | None
+    problems: list[str]
+    #: The folder's number and kep-number agree: of two folders with one number, such a one wins.
+    agrees: bool = True
+
+
+def read_kep_yaml(path: Path, repo_root: Path) -> KepReading:
+    """Read one ``kep.yaml``; :class:`KepFileError` when it cannot be read at all.
+
+    The folder name decides the number when the file disagrees (reported).
+    """
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+    except OSError as exc:
+        raise KepFileError(f"{path}:1: cannot read kep.yaml: {exc.strerror or exc}") from exc
+    if size > MAX_KEP_YAML_BYTES:
+        raise KepFileError(f"{path}:1: kep.yaml is {size} bytes; a KEP's is a few kilobytes")
+    try:
+        data, lines = load_yaml_with_lines(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
-        raise KepFileError(f"{path}: cannot read kep.yaml: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise KepFileError(f"{path}:{line}: cannot read kep.yaml: {problem}") from exc
     if not isinstance(data, dict):
         raise KepFileError(f"{path}:1: kep.yaml is not a mapping")
+    kep = _KepYaml(path, data, lines)
     folder = KEP_DIR_RE.match(path.parent.name)
-    number = int(folder["number"]) if folder else data.get("kep-number")
-    try:
-        number = int(str(number).strip())
-    except (TypeError, ValueError) as exc:
-        raise KepFileError(f"{path}:1: no KEP number in the folder name or kep-number") from exc
-    milestones = data.get("milestone") or {}
-    if not isinstance(milestones, dict):
-        milestones = {}
-    return KepFacts(
+    folder_number = int(folder["number"]) if folder else None
+    written = _kep_number(data.get("kep-number"))
+    agrees = written == folder_number
+    if folder_number:
+        number = folder_number
+        if written and not agrees:
+            kep.report(
+                ("kep-number",),
+                f"kep-number {written} disagrees with the folder's number; {folder_number} is used",
+            )
+    elif written:
+        number = written
+    elif folder_number == 0 or written == 0:
+        # A KEP never numbered: the process's own, or a template.
+        return KepReading(None, kep.problems)
+    else:
+        raise KepFileError(f"{path}:1: no KEP number in the folder name or kep-number")
+    facts = KepFacts(
         number=number,
-        title=_text(data.get("title")),
-        owning_sig=_text(data.get("owning-sig")),
-        participating_sigs=tuple(_text(s) for s in data.get("participating-sigs") or () if s),
-        status=_text(data.get("status")),
-        stage=_text(data.get("stage")),
-        latest_milestone=_text(data.get("latest-milestone")),
-        milestones={_text(k): _text(v) for k, v in milestones.items() if v},
+        title=kep.text("title"),
+        owning_sig=kep.group("owning-sig"),
+        participating_sigs=kep.groups("participating-sigs"),
+        status=kep.text("status"),
+        stage=kep.text("stage"),
+        latest_milestone=kep.text("latest-milestone"),
+        milestones=kep.milestones("milestone"),
         path=path.parent.relative_to(repo_root).as_posix(),
     )
+    return KepReading(facts, kep.problems, agrees)
+
+
+def kep_files(repo: Path) -> tuple[list[Path], list[str]]:
+    """Every ``keps/**/kep.yaml`` of a checkout, without following a symbolic link.
+
+    A link could lead anywhere on the machine that builds the site (and a link
+    to ``/`` would make the walk endless); each one found is reported.
+    """
+    found: list[Path] = []
+    links: list[str] = []
+    top = repo / "keps"
+    if top.is_symlink():
+        return [], [f"{top}: a symbolic link; not followed"]
+    for folder, subfolders, files in os.walk(top):
+        here = Path(folder)
+        for name in subfolders:
+            if (here / name).is_symlink():
+                links.append(f"{here / name}: a symbolic link to a folder; not followed")
+        if "kep.yaml" in files:
+            path = here / "kep.yaml"
+            if path.is_symlink() or not path.is_file():
+                links.append(f"{path}:1: not a regular file (a symbolic link?); not read")
+            else:
+                found.append(path)
+        subfolders.sort()
+    return sorted(found), sorted(links)
+
+
+def _preference(kep: KepFacts, agrees: bool) -> tuple:
+    """Sort key of the folders that claim one number: the smallest is used."""
+    status = kep.status.lower()
+    rank = STATUS_ORDER.index(status) if status in STATUS_ORDER else len(STATUS_ORDER)
+    milestone = MILESTONE_RE.match(kep.latest_milestone)
+    version = (int(milestone["major"]), int(milestone["minor"])) if milestone else (-1, -1)
+    placeholder = Path(kep.path).name.startswith("0000-")
+    return (not agrees, placeholder, rank, (-version[0], -version[1]), kep.path)
+
+
+def _why_preferred(used: tuple, other: tuple, chosen: KepFacts) -> str:
+    reasons = (
+        "its folder's number agrees with its kep-number",
+        "its folder is not a 0000- placeholder",
+        f"its status {chosen.status!r} is further along",
+        f"its latest milestone {chosen.latest_milestone!r} is later",
+        "it comes first in path order",
+    )
+    for reason, mine, theirs in zip(reasons, used, other, strict=True):
+        if mine != theirs:
+            return reason
+    return reasons[-1]
 
 
 def load_enhancements(repo: Path) -> tuple[dict[int, KepFacts], list[str]]:
     """Read every ``keps/**/kep.yaml`` of an enhancements checkout.
 
-    Returns the facts by KEP number and the errors (one per unreadable file);
+    Returns the facts by KEP number and the problems, each ``file:line: what``
+    (an unreadable file, a value of the wrong type, a second folder for a number);
     one bad file never hides the others.
     """
-    facts: dict[int, KepFacts] = {}
-    errors: list[str] = []
-    for path in sorted((repo / "keps").glob("**/kep.yaml")):
+    paths, errors = kep_files(repo)
+    claims: dict[int, list[tuple[tuple, KepFacts]]] = {}
+    for path in paths:
         if path.parent.name.startswith("NNNN-"):
             continue  # the KEP template, not a KEP
         try:
-            kep = read_kep_yaml(path, repo)
+            reading = read_kep_yaml(path, repo)
         except KepFileError as exc:
             errors.append(str(exc))
             continue
-        facts[kep.number] = kep
+        errors.extend(reading.problems)
+        kep = reading.facts
+        if kep is not None:
+            claims.setdefault(kep.number, []).append((_preference(kep, reading.agrees), kep))
+    facts: dict[int, KepFacts] = {}
+    for number, found in claims.items():
+        found.sort(key=lambda claim: claim[0])
+        (used_key, used), *others = found
+        facts[number] = used
+        for other_key, other in others:
+            errors.append(
+                f"{repo / other.path / 'kep.yaml'}:1: KEP-{number} is also {used.path}, "
+                f"which is used: {_why_preferred(used_key, other_key, used)}"
+            )
     return facts, errors
 
 
@@ -105,11 +334,44 @@ def dump_facts(facts: dict[int, KepFacts]) -> str:
     return json.dumps(rows, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def _checked_row(index: int, row: object) -> KepFacts:
+    """One row of keps.json as facts, or ValueError saying which value is wrong."""
+    if not isinstance(row, dict):
+        raise ValueError(f"row {index} is not an object")
+    number = row.get("number")
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise ValueError(f"row {index}: number is not a KEP number")
+    where = f"row {index} (KEP-{number})"
+    unknown = set(row) - {f.name for f in fields(KepFacts)}
+    if unknown:
+        raise ValueError(f"{where}: unknown fields {sorted(unknown)}")
+    for name in ("title", "owning_sig", "status", "stage", "latest_milestone", "path"):
+        if not isinstance(row.get(name, ""), str):
+            raise ValueError(f"{where}: {name} is not text")
+    owning = row.get("owning_sig", "")
+    if owning and not is_group_slug(owning):
+        raise ValueError(f"{where}: owning_sig {_quote(owning)} is not a group's slug")
+    groups = row.get("participating_sigs", [])
+    if not isinstance(groups, list) or not all(is_group_slug(g) for g in groups):
+        raise ValueError(f"{where}: participating_sigs is not a list of group slugs")
+    milestones = row.get("milestones", {})
+    if not isinstance(milestones, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in milestones.items()
+    ):
+        raise ValueError(f"{where}: milestones is not a mapping of text to text")
+    path = row.get("path", "")
+    if path and (not KEP_PATH_RE.match(path) or ".." in path.split("/")):
+        raise ValueError(f"{where}: path {_quote(path)} is not a folder under keps/")
+    return KepFacts(**{**row, "participating_sigs": tuple(groups)})
+
+
 def parse_facts(text: str) -> dict[int, KepFacts]:
-    """Inverse of :func:`dump_facts`."""
+    """Inverse of :func:`dump_facts`, checking every value: ValueError names the first wrong one."""
+    rows = json.loads(text)
+    if not isinstance(rows, list):
+        raise ValueError("KEP facts are not a list")
     facts = {}
-    for row in json.loads(text):
-        row["participating_sigs"] = tuple(row.get("participating_sigs", ()))
-        kep = KepFacts(**row)
+    for index, row in enumerate(rows):
+        kep = _checked_row(index, row)
         facts[kep.number] = kep
     return facts
