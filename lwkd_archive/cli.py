@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import Sequence
+
+from lwkd_archive.files import WriteError
 
 #: Modules that each provide ``add_parser(subparsers)`` and ``run(args) -> int``.
 COMMANDS: tuple[str, ...] = (
@@ -30,4 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except WriteError as exc:
+        # A full disk or a read-only folder is the machine's state, not a bug: one line that
+        # says what and where. The importer records what it wrote as it goes, so running
+        # again after freeing space finishes the job.
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
