@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lwkd_archive.build_recovery import reporting_write_errors
 from lwkd_archive.domain import ArchiveDomain, kep_pagename, sig_pagename
 from lwkd_archive.files import write_atomically
 
@@ -78,9 +79,10 @@ def write_api(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.builder.outdir)
-    for name, rows in api_documents(app).items():
-        text = json.dumps(rows, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-        write_atomically(outdir / "api" / f"{name}.json", text.encode("utf-8"))
-    write_atomically(
-        outdir / "_static" / "lwkd-tables.js", (STATIC / "lwkd-tables.js").read_bytes()
-    )
+    with reporting_write_errors(app):
+        for name, rows in api_documents(app).items():
+            text = json.dumps(rows, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+            write_atomically(outdir / "api" / f"{name}.json", text.encode("utf-8"))
+        write_atomically(
+            outdir / "_static" / "lwkd-tables.js", (STATIC / "lwkd-tables.js").read_bytes()
+        )

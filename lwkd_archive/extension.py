@@ -10,6 +10,7 @@ from lwkd_archive import (
     api,
     archive_pages,
     blog,
+    build_recovery,
     config,
     design_assets,
     domain,
@@ -73,6 +74,8 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("build-finished", seo.write_sitemap)
     # api/*.json for scripts and other sites.
     app.connect("build-finished", api.write_api)
+    # A killed build's pages and lost images are written again by the next build.
+    build_recovery.setup(app)
     return {
         "version": lwkd_archive.__version__,
         "env_version": 3,

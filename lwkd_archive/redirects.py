@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lwkd_archive.build_recovery import reporting_write_errors
 from lwkd_archive.domain import ArchiveDomain
 from lwkd_archive.files import write_atomically
 from lwkd_archive.fingerprints import Fingerprints, changed_pages, fingerprint
@@ -87,15 +88,16 @@ def write_redirects(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.builder.outdir)
     marks = Fingerprints(outdir / ".redirects.json")
     shared = (app.config.html_baseurl, REDIRECT)
-    for old, docname in old_pages(domain).items():
-        title = domain.issues[docname]["title"]
-        digest = fingerprint(shared, docname, title, app.builder.get_target_uri(docname))
-        paths = redirect_paths(old)
-        if marks.is_current(old, digest, outdir / paths[0]) and (outdir / paths[1]).exists():
-            continue
-        for path in paths:
-            write_atomically(outdir / path, redirect_page(app, path, docname, title))
-    marks.save()
+    with reporting_write_errors(app):
+        for old, docname in old_pages(domain).items():
+            title = domain.issues[docname]["title"]
+            digest = fingerprint(shared, docname, title, app.builder.get_target_uri(docname))
+            paths = redirect_paths(old)
+            if marks.is_current(old, digest, outdir / paths[0]) and (outdir / paths[1]).exists():
+                continue
+            for path in paths:
+                write_atomically(outdir / path, redirect_page(app, path, docname, title))
+        marks.save()
 
 
 def not_found_page(app: Sphinx):

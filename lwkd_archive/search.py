@@ -7,6 +7,7 @@ group's own page first, and loads only the index chunks a query needs.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from lwkd_archive.build_recovery import file_size, report_write_error, reporting_write_errors
 from lwkd_archive.domain import ArchiveDomain
 from lwkd_archive.files import write_atomically
 from lwkd_archive.fingerprints import changed_pages
@@ -26,7 +28,19 @@ if TYPE_CHECKING:
 
 STATIC = Path(__file__).resolve().parent / "static"
 BUNDLE = "pagefind"
-INDEXED_PAGES = "{issues/**/*.html,archive/**/*.html,keps/*.html,sigs/*.html}"
+#: The pages Pagefind indexes, by folder: pages with content, not the redirects
+#: of old addresses, nor search or 404 (``**/`` also matches the folder itself).
+INDEXED_FOLDERS = {
+    "issues": "**/*.html",
+    "archive": "**/*.html",
+    "keps": "*.html",
+    "sigs": "*.html",
+}
+INDEXED_PAGES = "{" + ",".join(f"{name}/{glob}" for name, glob in INDEXED_FOLDERS.items()) + "}"
+#: What the last complete index was made from (each page's time and size) and
+#: what it is (each file of the bundle and its size). Removed before Pagefind
+#: starts and written when it succeeded, so a killed Pagefind leaves none.
+INDEX_RECORD = ".pagefind.json"
 
 
 def pagefind_command() -> list[str]:
@@ -69,15 +83,54 @@ def query_aliases() -> dict[str, str]:
     return aliases
 
 
+def indexed_pages(outdir: Path) -> dict[str, list[int]]:
+    """Each page Pagefind indexes, with its modification time (ns) and size."""
+    pages = {}
+    for name, glob in INDEXED_FOLDERS.items():
+        for path in (outdir / name).glob(glob):
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            pages[path.relative_to(outdir).as_posix()] = [stat.st_mtime_ns, stat.st_size]
+    return pages
+
+
+def bundle_files(outdir: Path) -> dict[str, int]:
+    """Each file of the search bundle, with its size."""
+    bundle = outdir / BUNDLE
+    return {
+        path.relative_to(bundle).as_posix(): path.stat().st_size
+        for path in bundle.rglob("*")
+        if path.is_file()
+    }
+
+
+def index_is_current(outdir: Path, pages: dict[str, list[int]]) -> bool:
+    """True when the last index was made, whole, from these very pages and is all there.
+
+    False after a Pagefind that was killed or failed (no record), when a page
+    changed, came or went since (a build killed after writing pages and before
+    indexing them), or when a file of the bundle is missing or cut short.
+    """
+    try:
+        record = json.loads((outdir / INDEX_RECORD).read_text(encoding="utf-8"))
+        indexed, bundle = record["pages"], record["bundle"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return False
+    if indexed != pages or not isinstance(bundle, dict) or "pagefind.js" not in bundle:
+        return False
+    return all(file_size(outdir / BUNDLE / name) == size for name, size in bundle.items())
+
+
 class SearchIndex:
     """Page context for Pagefind, the search page, and running Pagefind after the build."""
 
     def __init__(self) -> None:
-        self.pages_written = 0
         self.process: subprocess.Popen[str] | None = None
+        self.pages: dict[str, list[int]] = {}
 
     def builder_inited(self, app: Sphinx) -> None:
-        self.pages_written = 0
         # Pagefind replaces Sphinx's search: no searchindex.js, no stemming of every page.
         if app.builder.format == "html" and hasattr(app.builder, "search"):
             app.builder.search = False
@@ -90,7 +143,6 @@ class SearchIndex:
         context: dict[str, Any],
         doctree: object,
     ) -> None:
-        self.pages_written += 1
         domain: ArchiveDomain = app.env.domains["lwkd"]
         issue = domain.issues.get(pagename)
         if issue is None:
@@ -127,19 +179,25 @@ class SearchIndex:
         Registered last for ``html-collect-pages``, this runs after the other
         generated pages are written; Sphinx's remaining work (static files,
         inventory) and the archive's feeds and redirects then overlap with Pagefind.
+        Pagefind runs unless the index is current (see :func:`index_is_current`).
         """
         self.process = None
         outdir = Path(app.builder.outdir)
         if app.builder.format != "html":
             return
-        if self.pages_written == 0 and (outdir / BUNDLE / "pagefind.js").is_file():
-            return  # nothing changed, so the index has not either
+        self.pages = indexed_pages(outdir)
+        if index_is_current(outdir, self.pages):
+            return
+        try:
+            (outdir / INDEX_RECORD).unlink(missing_ok=True)
+        except OSError as error:
+            report_write_error(app, error)
+            return
         command = [
             *pagefind_command(),
             "--site", str(outdir),
             "--output-subdir", BUNDLE,
             "--silent",
-            # Only pages with content: not the redirects of old addresses, nor search or 404.
             "--glob", INDEXED_PAGES,
             "--exclude-selectors", ".headerlink",
         ]  # fmt: skip
@@ -157,11 +215,22 @@ class SearchIndex:
             if process.returncode != 0 and exception is None:
                 detail = output.strip().splitlines()[-1:] or ["no output"]
                 warn(ArchiveWarning.SEARCH, f"Pagefind could not index the site: {detail[0]}")
+            elif exception is None:
+                self.record_index(app)
         if exception is None and app.builder.format == "html":
             script = STATIC / "lwkd-search.js"
-            write_atomically(
-                Path(app.builder.outdir) / "_static" / script.name, script.read_bytes()
-            )
+            with reporting_write_errors(app):
+                write_atomically(
+                    Path(app.builder.outdir) / "_static" / script.name, script.read_bytes()
+                )
+
+    def record_index(self, app: Sphinx) -> None:
+        """Record what the index Pagefind just wrote was made from, and its files."""
+        outdir = Path(app.builder.outdir)
+        record = {"pages": self.pages, "bundle": bundle_files(outdir)}
+        text = json.dumps(record, sort_keys=True, separators=(",", ":"))
+        with reporting_write_errors(app):
+            write_atomically(outdir / INDEX_RECORD, text.encode("utf-8"))
 
 
 def setup(app: Sphinx) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from lwkd_archive.build_recovery import reporting_write_errors
 from lwkd_archive.domain import ArchiveDomain
 from lwkd_archive.files import write_atomically
 
@@ -51,4 +52,5 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "</urlset>\n"
     )
-    write_atomically(outdir / "sitemap.xml", text.encode("utf-8"))
+    with reporting_write_errors(app):
+        write_atomically(outdir / "sitemap.xml", text.encode("utf-8"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lwkd_archive.build_recovery import reporting_write_errors
 from lwkd_archive.redirects import OLD_PATH_RE, redirect_paths
 
 if TYPE_CHECKING:
@@ -33,10 +34,12 @@ def remove_outputs_of_removed_pages(
         return []
     outdir = Path(app.builder.outdir)
     domain: ArchiveDomain = env.domains["lwkd"]
-    for docname in removed:
-        Path(app.builder.get_outfilename(docname)).unlink(missing_ok=True)
-        old = domain.issues.get(docname, {}).get("lwkd_url", "")
-        if OLD_PATH_RE.match(old):
-            for path in redirect_paths(old):
-                (outdir / path).unlink(missing_ok=True)
+    # A read-only output folder: one error line, and the build fails.
+    with reporting_write_errors(app):
+        for docname in removed:
+            Path(app.builder.get_outfilename(docname)).unlink(missing_ok=True)
+            old = domain.issues.get(docname, {}).get("lwkd_url", "")
+            if OLD_PATH_RE.match(old):
+                for path in redirect_paths(old):
+                    (outdir / path).unlink(missing_ok=True)
     return []
