@@ -15,6 +15,8 @@ from lwkd_archive import (
     design_assets,
     domain,
     feeds,
+    inert,
+    nesting,
     redirects,
     search,
     seo,
@@ -32,6 +34,10 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> dict[str, object]:
     config.register(app)
+    # Imported pages (archive/) are inert: no file read, no raw output, no image from elsewhere.
+    inert.setup(app)
+    # MyST drops, silently, the rest of a page nested deeper than it reads: say where.
+    app.connect("source-read", nesting.report_deep_nesting)
     # Templates of the generated pages, without touching templates_path.
     templating.setup(app)
     # ablog reads the posts; the archive replaces its page and feed generators.
@@ -78,7 +84,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     build_recovery.setup(app)
     return {
         "version": lwkd_archive.__version__,
-        "env_version": 3,
+        "env_version": 4,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

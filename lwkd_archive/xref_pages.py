@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from lwkd_archive.domain import ArchiveDomain, Mention, kep_pagename, sig_pagename
 from lwkd_archive.fingerprints import changed_pages
+from lwkd_archive.groups import is_group_slug
 from lwkd_archive.search import group_tokens, kep_tokens
+from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -60,7 +62,8 @@ def _issue_rows(
 
 def _kep_summary(domain: ArchiveDomain, number: int) -> dict[str, Any]:
     facts = domain.kep_facts.get(number)
-    owning = facts.owning_sig if facts else ""
+    # A group's slug becomes a page's path: anything else is never linked to.
+    owning = facts.owning_sig if facts and is_group_slug(facts.owning_sig) else ""
     group = domain.group(owning) if owning else None
     return {
         "number": number,
@@ -71,6 +74,7 @@ def _kep_summary(domain: ArchiveDomain, number: int) -> dict[str, Any]:
         "participating": [
             {"slug": s, "name": (g.name if (g := domain.group(s)) else s)}
             for s in (facts.participating_sigs if facts else ())
+            if is_group_slug(s)
         ],
         "status": facts.status if facts else "",
         "stage": facts.stage if facts else "",
@@ -114,6 +118,9 @@ def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
             owned.setdefault(row["owning_sig"], []).append(row)
     sig_rows = []
     for slug in sorted(set(sig_mentions) | set(owned)):
+        if not is_group_slug(slug):
+            warn(ArchiveWarning.SIG, f"{slug!r} is not a group's slug; no page is made for it")
+            continue
         group = domain.group(slug)
         issues = _issue_rows(domain, sig_mentions.get(slug, []), name_keps=True)
         renamed = domain.group(group.renamed_to) if group and group.renamed_to else None
