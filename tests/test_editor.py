@@ -139,3 +139,84 @@ def test_check_on_the_imported_corpus_finds_no_errors(corpus, tmp_path, capsys):
     # KEPs LWKD linked that have no kep.yaml (features of 2018, withdrawn KEPs), and the
     # one issue whose week ends on a Saturday (2018-11-17): both true, both warnings.
     assert codes == ["LWKD103", "LWKD301"]
+
+
+FRONT = (
+    "---\nblogpost: true\ndate: 2025-07-16 06:00\nweek_ending: 2025-07-13\n---\n\n"
+    "# Week Ending July 13, 2025\n\n"
+)  # the body starts at line 9
+
+
+def raw_html_findings(tmp_path, body: str) -> list[str]:
+    page = tmp_path / "2025-07-13.md"
+    page.write_text(FRONT + body, encoding="utf-8")
+    return [
+        str(f).replace(f"{page}:", "")
+        for f in check_file(page, load_groups(), None)
+        if f.code == "LWKD402"
+    ]
+
+
+def raw(line: int, tag: str, escaped: str | None = None) -> str:
+    hint = escaped or "\\" + tag
+    return f"{line}: LWKD402 raw HTML {tag!r}: write Markdown instead (or escape it as {hint})"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # A tag over two lines, or with ">" in a quoted value, is one tag.
+        (
+            "An <img src=x\nonerror=alert(1)> image.\n",
+            [raw(9, "<img src=x\nonerror=alert(1)>", "\\<img src=x…")],
+        ),
+        ('A <img alt="a>b" src=x> tag.\n', [raw(9, '<img alt="a>b" src=x>')]),
+        (
+            "A <?php echo 1; ?>, a <![CDATA[ x ]]> and a <!-- comment -->.\n",
+            [raw(9, "<!-- comment -->"), raw(9, "<![CDATA[ x ]]>"), raw(9, "<?php echo 1; ?>")],
+        ),
+        # An escaped backtick opens no code span.
+        ("Not code: \\`<b>x</b>`\n", [raw(9, "</b>"), raw(9, "<b>")]),
+        ("| a | <i>b</i> |\n|---|---|\n", [raw(9, "</i>"), raw(9, "<i>")]),
+        # A backtick left open ends with its list item (as in the corpus, 2023-12-17).
+        (
+            "* `a(<string>)` one\n* `b(<string>) two\n* `c(<string>)` three\n",
+            [raw(10, "<string>")],
+        ),
+        # A code span ends at a blank line.
+        ("A `code\n\nspan <b>x</b>` here\n", [raw(11, "</b>"), raw(11, "<b>")]),
+        # A block is named once: the lines up to a blank line are part of it.
+        (
+            'Above.\n\n<div class="note">\nhi\n</div>\n',
+            ["11: LWKD402 raw HTML block '<div class=\"note\">': write Markdown instead"],
+        ),
+        (
+            "```text\n<b>\n```\n\n<span\nclass=x>y</span>\n",
+            [raw(13, "<span\nclass=x>", "\\<span…"), raw(14, "</span>")],
+        ),
+    ],
+    ids=[
+        "over-two-lines",
+        "quoted-greater-than",
+        "instruction-cdata-comment",
+        "escaped-backtick",
+        "table",
+        "code-span-left-open",
+        "code-span-over-a-blank-line",
+        "block",
+        "after-code",
+    ],
+)
+def test_check_reports_raw_html_where_myst_reads_it(tmp_path, body, expected):
+    assert raw_html_findings(tmp_path, body) == expected
+
+
+def test_check_reports_no_raw_html_in_code_escapes_autolinks_or_roles(tmp_path):
+    body = (
+        "Use `<b>`, ``a `<b>` b``, an escaped \\<b>, <https://kubernetes.io>, <a@example.org>\n"
+        "and {sig}`SIG Node <sig-node>`.\n\n"
+        "```html\n<b>x</b>\n```\n\n"
+        "~~~\n<div>\n~~~\n\n"
+        "    <div>indented code</div>\n"
+    )
+    assert raw_html_findings(tmp_path, body) == []

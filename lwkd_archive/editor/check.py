@@ -17,11 +17,12 @@ from lwkd_archive.groups import GroupTable, load_groups
 from lwkd_archive.importer.command import project_root
 from lwkd_archive.importer.convert import (
     CODE_SPAN_RE,
+    ESCAPE,
     FENCE_RE,
-    HTML_TAG_RE,
     LINK_RE,
     ROLE_SYNTAX_RE,
     SetAside,
+    find_live_markup,
 )
 from lwkd_archive.importer.references import add_roles
 from lwkd_archive.keps import KepFacts, load_enhancements, parse_facts
@@ -33,7 +34,6 @@ HEADING_RE = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<text>\S.*?)[ \t]*#*[ \t]*$
 TITLE_RE = re.compile(r"Week Ending (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})$")
 PULL_URL_RE = re.compile(r"^https?://github\.com/[\w.-]+/[\w.-]+/pull/(?P<n>[^/?#]*)")
 ENHANCEMENTS_PR_RE = re.compile(r"enhancements(?:#|/pull/)(?P<n>\d+)")
-HTML_BLOCK_RE = re.compile(r"^[ \t]{0,3}<(?:[A-Za-z][\w-]*|!--)", re.M)
 SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
 REQUIRED = ("blogpost", "date", "week_ending")
 
@@ -89,7 +89,7 @@ class IssueChecker:
         self.check_headings(masked, front)
         self.check_links(masked)
         self.check_roles(body)
-        self.check_html(masked)
+        self.check_html(body)
         self.check_plain_mentions(body, front)
         return sorted(self.findings)
 
@@ -265,26 +265,24 @@ class IssueChecker:
                         f"{{pr}} target {target!r} is not a pull request: write {{pr}}`123456` or {{pr}}`kubernetes/enhancements#3137`",
                     )
 
-    def check_html(self, masked: str) -> None:
-        for match in HTML_TAG_RE.finditer(masked):
-            if masked[max(0, match.start() - 1)] == "\\" or match[0].startswith(
-                ("<http", "<mailto")
-            ):
+    def check_html(self, body: str) -> None:
+        """Raw HTML exactly where MyST reads it, as the importer finds it (not in code, not
+        escaped, not an autolink; a tag over two lines, or with ``>`` in quotes, is one)."""
+        for live in find_live_markup(body):
+            if live.kind != "html":
                 continue
+            line = self.line_of(body, live.offset)
+            if live.block:
+                self.add(line, "LWKD402", f"raw HTML block {live.source!r}: write Markdown instead")
+                continue
+            # The hint is one line: a tag over two lines is escaped at its first.
+            first, _, rest = live.source.partition("\n")
+            escaped = ESCAPE + first + ("…" if rest else "")
             self.add(
-                self.line_of(masked, match.start()),
+                line,
                 "LWKD402",
-                f"raw HTML {match[0]!r}: write Markdown instead (or escape it as \\{match[0]})",
+                f"raw HTML {live.source!r}: write Markdown instead (or escape it as {escaped})",
             )
-        for match in HTML_BLOCK_RE.finditer(masked):
-            if not match[0].lstrip().startswith(("<http", "<mailto")) and not HTML_TAG_RE.match(
-                masked, match.start() + len(match[0]) - len(match[0].lstrip())
-            ):
-                self.add(
-                    self.line_of(masked, match.start()),
-                    "LWKD402",
-                    "raw HTML block: write Markdown instead",
-                )
 
     def check_plain_mentions(self, body: str, front: dict[str, object]) -> None:
         week = front.get("week_ending")

@@ -1,10 +1,27 @@
-"""Kramdown bodies of LWKD posts to MyST: links between issues, images, and the format's defects."""
+"""Kramdown bodies of LWKD posts to MyST: links between issues, images, and the format's defects.
+
+Posts are untrusted text (anyone whose pull request is merged upstream writes one) and
+the site is built where secrets live, so a page says only what its post says: MyST
+syntax that would run (directives, roles other than the archive's, raw HTML, attribute
+lists, links to other kinds of address) is written so that MyST shows it as text, as
+lwkd.info does, since kramdown knows none of it. The last pass, :func:`make_inert`,
+checks the result with MyST's own parser rather than trusting the rules before it.
+"""
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
+    from markdown_it.token import Token
+    from sphinx.highlighting import PygmentsBridge
 
 #: Fenced code blocks (``` or ~~~, possibly indented in a list item).
 FENCE_RE = re.compile(
@@ -28,9 +45,6 @@ PULL_TYPO_RE = re.compile(
 )
 #: Kramdown inline attribute lists: ``{: .class}``, ``{:target="_blank"}``.
 IAL_RE = re.compile(r"\{:[^}\n]*\}")
-#: An inline HTML tag (not an autolink such as ``<https://...>``).
-HTML_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>\n]*)?/?>")
-AUTOLINK_RE = re.compile(r"^<(?:https?|mailto|ftp):", re.I)
 #: HTML that has a Markdown equivalent: ``<a href>``, ``<img>``, ``<br>``.
 HTML_LINK_RE = re.compile(
     r"<a\s[^<>]*?href=[\"'](?P<href>[^\"']*)[\"'][^<>]*>(?P<text>.*?)</a>", re.I | re.S
@@ -54,6 +68,49 @@ OLD_ISSUE_RE = re.compile(
     r"^/(?P<year>\d{4})/(?P<stamp>\d{8})(?:/|\.html|/index\.html)?(?:#(?P<anchor>.*))?$"
 )
 UPSTREAM = "https://lwkd.info"
+
+#: The MyST syntax extensions conf.py enables: the page is checked as Sphinx will read it.
+MYST_EXTENSIONS = ("colon_fence", "deflist", "attrs_inline")
+#: The roles the importer writes (references.py); a post may use them, and no other.
+ARCHIVE_ROLES = frozenset({"kep", "sig", "pr"})
+#: The schemes a link may have; MyST turns others (``path:``, ``project:``, ``inv:``)
+#: into references to files of the build, and browsers run ``javascript:``.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+#: A link target, as written, that is an address or a section of the page.
+SAFE_URL_RE = re.compile(r"^(?:https?://|mailto:|#)", re.I)
+#: A role as the importer writes it: ``{sig}`SIG Node <sig-node>```. Where MyST did not
+#: read one as a role, its text is plain words and its target at most an empty
+#: ``<sig-node>`` element (a KEP's number or ``org/repo#N`` is no HTML at all).
+WRITTEN_ROLE_RE = re.compile(r"\{(?:kep|sig|pr)\}`[^`<>|{}\[\]\n]+ <[\w./#-]+>`")
+#: Characters without which a text holds no HTML, directive, role, attribute list,
+#: reference definition or MyST line syntax (entities count: an info string decodes them).
+LIVE_HINT_RE = re.compile(r"[<{]|&#?\w+;|:::|\]:|^[ \t>*+\d.)-]*(?:%|\+\+\+|\([^)\n]*\)=)", re.M)
+BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+#: A code span MyST reads as the rules do: on one line, in one table cell, not escaped.
+PLAIN_CODE_SPAN_RE = re.compile(r"(?<![`\\])(?P<ticks>`+)(?!`)[^`\n|]+?(?P=ticks)(?!`)")
+#: Markdown's escape: before a punctuation character, it shows that character as text.
+ESCAPE = "\\"
+#: The opening line of a fenced code block, and its info string (the language first); the
+#: block may be in a quote, a list item or a definition (``: ```json``, ``~ ```json``).
+FENCE_OPEN_RE = re.compile(r"^[ \t>*+\d.):~-]*(?:`{3,}|~{3,})(?P<info>[^\n]*)$", re.M)
+#: Languages Sphinx highlights without asking Pygments for a lexer by that name
+#: (``PygmentsBridge.get_lexer`` of sphinx/highlighting.py); names are case-sensitive.
+SPHINX_LANGUAGES = frozenset(
+    {"none", "default", "guess", "py", "py3", "python", "python3", "pycon", "pycon3", "rest", "c"}
+)
+#: Languages whose code Sphinx's ``TrimDoctestFlagsTransform`` may read as a Python
+#: session, and trim its doctest flags (``# doctest: +SKIP``) before highlighting it.
+PYTHON_SESSION_LANGUAGES = frozenset(
+    {"pycon", "pycon3", "py", "python", "py3", "python3", "default", "guess"}
+)
+#: The language a code block in a language Sphinx does not know is shown in.
+PLAIN_LANGUAGE = "text"
+#: The language Sphinx highlights a fence that names none in (``highlight_language``, which
+#: conf.py leaves as it is); when the code does not lex in it, Sphinx shows it as plain
+#: text without a warning (``PygmentsBridge.highlight_block``).
+DEFAULT_LANGUAGE = "default"
+#: Rounds of :func:`make_inert` before the whole text is shown as code instead.
+INERT_ROUNDS = 50
 
 
 @dataclass
@@ -102,10 +159,6 @@ def heading_anchors(body: str) -> set[str]:
     return anchors
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 class SetAside:
     """Text hidden from the rules while they run, then put back in one pass.
 
@@ -144,20 +197,40 @@ def _classify_target(target: str) -> str:
         return "anchor"
     if LWKD_HOST_RE.match(target) or target.startswith("/"):
         return "lwkd"
-    if SCHEME_RE.match(target):
-        return "url"
+    if scheme := SCHEME_RE.match(target):
+        return "url" if scheme[0][:-1].lower() in LINK_SCHEMES else "other-scheme"
     return "not-url"
+
+
+def _scheme_note(what: str, target: str, kept: str) -> str:
+    scheme = SCHEME_RE.match(target)[0].lower()  # type: ignore[index]
+    return (
+        f"{what} {target!r} is a {scheme} address; {kept} "
+        "(the archive links only to http, https and mailto addresses)"
+    )
 
 
 def convert_body(body: str, context: Context) -> Conversion:
     """Convert one post body; every link and image is kept or reported."""
     result = Conversion(text="")
     masker = SetAside()
+    #: Relative targets written here (pages of other issues, copied images): the only
+    #: ones a page may have, since MyST reads any other as a file of the build to copy.
+    own_targets: set[str] = set()
     text = FENCE_RE.sub(masker.hide, body)
     text = CODE_SPAN_RE.sub(masker.hide, text)
+    #: The lines of the text the pass now running reads, found once per pass: a post may
+    #: have a note per character, and each is then a lookup, not a count from the start.
+    numbered = _Lines(text)
+
+    def line_of(offset: int) -> int:
+        nonlocal numbered
+        if numbered.text is not text:
+            numbered = _Lines(text)
+        return numbered.number_of(offset)
 
     def note(offset: int, message: str) -> None:
-        result.notes.append((_line_of(text, offset), message))
+        result.notes.append((line_of(offset), message))
 
     for match in IAL_RE.finditer(text):
         note(
@@ -183,6 +256,13 @@ def convert_body(body: str, context: Context) -> Conversion:
             note(
                 match.start(),
                 f"link target {target!r} is not a URL; its text is kept without a link",
+            )
+            return label
+        if kind == "other-scheme":
+            result.unlinked += 1
+            note(
+                match.start(),
+                _scheme_note("link target", target, "its text is kept without a link"),
             )
             return label
         if kind == "lwkd":
@@ -217,7 +297,9 @@ def convert_body(body: str, context: Context) -> Conversion:
                 f"link to {target!r}: that issue has no section #{anchor}; linked to the issue",
             )
             anchor = None
-        return page + (f"#{anchor}" if anchor else "")
+        written = page + (f"#{anchor}" if anchor else "")
+        own_targets.add(written)
+        return written
 
     def _image_in_link(outer: re.Match[str], inner: re.Match[str]) -> str:
         if not inner["bang"]:
@@ -225,7 +307,7 @@ def convert_body(body: str, context: Context) -> Conversion:
         src = inner["target"].strip("<>").strip()
         if _classify_target(src) == "url":
             # The link around it already leads there; the image is not loaded from another host.
-            result.images.append((_line_of(text, outer.start()), src))
+            result.images.append((line_of(outer.start()), src))
             note(
                 outer.start(),
                 f"image {src!r} is on another host; shown as its description, not loaded",
@@ -236,7 +318,7 @@ def convert_body(body: str, context: Context) -> Conversion:
         )
 
     def _rewrite_image(match: re.Match[str], alt: str, src: str, kind: str, title: str) -> str:
-        line = _line_of(text, match.start())
+        line = line_of(match.start())
         result.images.append((line, src))
         if kind == "url":
             # An image from another host would make every reader's browser ask that host.
@@ -253,6 +335,10 @@ def convert_body(body: str, context: Context) -> Conversion:
                 f"image {src!r} has no usable source; its description is kept as text",
             )
             return alt
+        if kind == "other-scheme":
+            result.unlinked += 1
+            note(match.start(), _scheme_note("image", src, "its description is kept as text"))
+            return alt
         local = context.image_path(LWKD_HOST_RE.sub("", src))
         if not local:
             note(
@@ -260,6 +346,7 @@ def convert_body(body: str, context: Context) -> Conversion:
                 f"image {src!r} is not in the LWKD repository; written as a link to lwkd.info",
             )
             return f"[Image: {alt or src}]({UPSTREAM}{LWKD_HOST_RE.sub('', src)})"
+        own_targets.add(local)
         return f"![{alt}]({_safe_target(local)}{title})"
 
     for match in LIQUID_SITE_RE.finditer(text):
@@ -270,21 +357,14 @@ def convert_body(body: str, context: Context) -> Conversion:
     text = HEADER_ID_RE.sub(lambda m: m["heading"], text)
     text = _html_to_markdown(text, note)
     text = LINK_RE.sub(rewrite_link, text)
-
-    for match in HTML_TAG_RE.finditer(text):
-        if not AUTOLINK_RE.match(match[0]):
-            note(
-                match.start(),
-                f"inline HTML {match[0]!r} shown as text (the archive renders no raw HTML)",
-            )
-    text = HTML_TAG_RE.sub(lambda m: m[0] if AUTOLINK_RE.match(m[0]) else "\\" + m[0], text)
-
+    # Raw HTML is left to make_inert, which knows exactly what MyST reads as code.
     text = _even_headings(text, note)
     text = MYST_LINE_RE.sub(lambda m: m["indent"] + "\\" + m["mark"], text)
 
     text, role_notes = context.add_roles(text)
     result.notes.extend(role_notes)
-    result.text = masker.restore(text)
+    result.text, inert_notes = make_inert(masker.restore(text), own_targets)
+    result.notes.extend(inert_notes)
     result.notes.sort()
     return result
 
@@ -337,3 +417,582 @@ def _safe_target(target: str) -> str:
     if re.search(r"[\s()<>]", target):
         return "<" + target.replace("<", "%3C").replace(">", "%3E") + ">"
     return target
+
+
+def heading_text(title: str) -> str:
+    """A title as the text of a page's level-1 heading: one line, shown exactly as written.
+
+    A title is front matter, so it may hold line breaks and any Markdown; collapsed to
+    one line with its markup characters escaped, it can only be the heading's text
+    (week titles, the usual case, have none of them and are written unchanged).
+    """
+    line = " ".join(title.split())
+    line = re.sub(r"[\\`*_\[\]<{}#~$]", lambda m: ESCAPE + m[0], line)
+    return re.sub(r"&(?=#?\w+;)", ESCAPE + "&", line)
+
+
+@dataclass(frozen=True)
+class LiveMarkup:
+    """Something in a page MyST would act on instead of showing, and the edit that shows it.
+
+    Also a code block in a language Sphinx has no lexer for, or whose code does not lex in
+    its language: Sphinx shows the block, but warns, and the archive builds with warnings
+    as errors.
+    """
+
+    #: Where the edit goes, as an offset in the text.
+    offset: int
+    #: ``html``, ``directive``, ``role``, ``attributes``, ``link``, ``image``,
+    #: ``line-syntax``, ``language`` (a code block's language Sphinx has no lexer for) or
+    #: ``code`` (a code block whose code does not lex in its language).
+    kind: str
+    #: What MyST would act on, as written (shortened), for a note or a lint.
+    source: str
+    #: The note for the maintainer; None for an edit that completes another one.
+    message: str | None
+    #: What is inserted at ``offset``: a backslash before the character that starts it, or
+    #: a plain language before a directive's name or a fence's language
+    #: (``{raw} html`` becomes ``text {raw} html``, a code block; ``nosuchlang``,
+    #: ``text nosuchlang``, whose first word alone is the language).
+    insert: str = ESCAPE
+    #: Raw HTML that is a block of its own lines (an ``html`` kind), not a tag in a paragraph.
+    block: bool = False
+
+
+def make_inert(text: str, own_targets: Collection[str] = ()) -> tuple[str, list[tuple[int, str]]]:
+    """``text`` with everything MyST would run or render as markup written to show as text.
+
+    MyST parses the text as Sphinx will (:func:`find_live_markup`); each directive, foreign
+    role, piece of raw HTML, attribute list, MyST line syntax, and link to another kind of
+    address than http, https or mailto (or to a file that is not one of ``own_targets``)
+    is escaped where it starts, and the text is checked again, since an escape can change
+    how the rest reads (the lines of a former HTML block become a paragraph). A code block
+    in a language Sphinx does not know, or whose code does not lex in its language, is
+    shown as plain text. Returns the text and a note per edit, as (line, message).
+    """
+    notes: list[tuple[int, str]] = []
+    if not _may_hold_live_markup(text, own_targets):
+        return text, notes
+    for _ in range(INERT_ROUNDS):
+        found = find_live_markup(text, own_targets)
+        if not found:
+            return text, notes
+        edits = {live.offset: live for live in found}
+        lines = _Lines(text)
+        for live in sorted(edits.values(), key=lambda live: live.offset):
+            if live.message:
+                notes.append((lines.number_of(live.offset), live.message))
+        text = _insert_all(text, {offset: live.insert for offset, live in edits.items()})
+    # Never reached by any text known: each round escapes what MyST found live. Shown
+    # as one code block, the post is still all there, and none of it can run.
+    fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", text))])
+    notes.append(
+        (1, "the post could not be shown as text piece by piece; the whole post is shown as code")
+    )
+    return f"{fence}text\n{text}\n{fence}", notes
+
+
+def _insert_all(text: str, inserts: dict[int, str]) -> str:
+    """``text`` with each insert put at its offset (of ``text`` as it is), in one pass."""
+    pieces: list[str] = []
+    previous = 0
+    for offset in sorted(inserts):
+        pieces += (text[previous:offset], inserts[offset])
+        previous = offset
+    pieces.append(text[previous:])
+    return "".join(pieces)
+
+
+def _may_hold_live_markup(text: str, own_targets: Collection[str]) -> bool:
+    """Whether ``text`` needs MyST's parser to tell; False only when it can hold none.
+
+    Most posts have none of the characters live markup needs outside the roles the
+    importer wrote, links only to http, https and mailto addresses or to the importer's
+    own targets, and no fenced code but plain text, so parsing them (the slowest step of
+    an import) is skipped; a fence in a language Sphinx lexes needs the parse to tell its
+    code, which is then lexed as Sphinx will.
+    """
+    rest = WRITTEN_ROLE_RE.sub("", text)
+    if LIVE_HINT_RE.search(rest):
+        return True
+    explained: set[int] = set()
+    for match in LINK_RE.finditer(rest):
+        links = [match, *LINK_RE.finditer(match.string, match.start("text"), match.end("text"))]
+        for link in links:
+            target = link["target"].strip("<>").strip()
+            own = target in own_targets
+            if not (own if link["bang"] else own or SAFE_URL_RE.match(target)):
+                return True
+            explained.add(link.end("text"))
+    if any(m.start() not in explained for m in re.finditer(r"\]\(", rest)):
+        return True
+    if any(_may_warn_highlighting(m["info"]) for m in FENCE_OPEN_RE.finditer(text)):
+        return True
+    # A backtick MyST pairs otherwise than the rules did (escaped, in a link's address,
+    # a code span over lines or table cells) could pair with the first of a role's and
+    # make its target (``<sig-node>``) HTML; backticks pair only within a paragraph.
+    for chunk in BLANK_LINE_RE.split(text):
+        if "{sig}" not in chunk:
+            continue
+        if "`" in PLAIN_CODE_SPAN_RE.sub("", WRITTEN_ROLE_RE.sub("", chunk)):
+            return True
+        if any("`" in link["target"] + (link["title"] or "") for link in LINK_RE.finditer(chunk)):
+            return True
+    return False
+
+
+def find_live_markup(text: str, own_targets: Collection[str] = ()) -> list[LiveMarkup]:
+    """What MyST, configured as conf.py configures it, would act on in ``text``.
+
+    With the code blocks in a language Sphinx does not know (kind ``language``), and those
+    whose code does not lex in their language (kind ``code``).
+    """
+    parser = _myst_parser()
+    lines = _Lines(text)
+    allowed = {parser.normalizeLink(target) for target in own_targets}
+    found: list[LiveMarkup] = []
+    for token in parser.parse(text):
+        if token.type == "inline":
+            found += _live_inline(token, lines, allowed)
+        elif token.map is not None:
+            found += _live_block(token, lines)
+    return found
+
+
+#: Block tokens of MyST's line syntax, and the text that starts each on its line.
+MYST_LINE_TOKENS = {
+    "myst_line_comment": ("%", "MyST comment"),
+    "myst_block_break": ("+++", "MyST block break"),
+    "myst_target": ("(", "MyST target"),
+}
+
+
+def _live_block(token: Token, lines: _Lines) -> list[LiveMarkup]:
+    line_no = token.map[0]  # type: ignore[index]
+    line = lines.line(line_no)
+    start = lines.start(line_no)
+    shown = _shorten(line.strip())
+    if token.type == "html_block":
+        message = f"HTML block {shown!r} shown as text (the archive renders no raw HTML)"
+        return [LiveMarkup(start + line.index("<"), "html", shown, message, block=True)]
+    if token.type == "fence" and token.info.strip().startswith("{"):
+        name = token.info.split()[0]
+        return [
+            LiveMarkup(
+                start + line.index(token.markup) + len(token.markup),
+                "directive",
+                shown,
+                f"MyST directive {name} shown as a code block (posts cannot run directives)",
+                insert=f"{PLAIN_LANGUAGE} ",
+            )
+        ]
+    if token.type == "fence" and (name := _unknown_language(token.info)):
+        # Sphinx warns of a language it has no lexer for (a -W build fails); the name
+        # stays in the page, after the plain language, which is all Sphinx reads.
+        return [
+            LiveMarkup(
+                start + line.index(token.markup) + len(token.markup),
+                "language",
+                shown,
+                f"code block language {name!r} is not known; shown as plain text",
+                insert=f"{PLAIN_LANGUAGE} ",
+            )
+        ]
+    if token.type == "fence" and (failure := _lexing_failure(token.info, token.content)):
+        # Sphinx warns of code that does not lex in its language (a -W build fails), then
+        # shows it unhighlighted: as plain text, it is shown the same, without a warning.
+        return [
+            LiveMarkup(
+                start + line.index(token.markup) + len(token.markup),
+                "code",
+                shown,
+                failure,
+                insert=f"{PLAIN_LANGUAGE} ",
+            )
+        ]
+    if token.type == "colon_fence":
+        message = f"MyST fence {shown!r} shown as text (posts cannot run directives)"
+        found = [LiveMarkup(start + line.index(token.markup), "directive", shown, message)]
+        # Its closing line would open a fence of its own once the first is text.
+        last = token.map[1] - 1  # type: ignore[index]
+        closing = lines.line(last)
+        colons = closing.lstrip(" \t>").rstrip()
+        if last > line_no and len(colons) >= len(token.markup) and set(colons) == {":"}:
+            offset = lines.start(last) + closing.index(":")
+            found.append(LiveMarkup(offset, "directive", colons, None))
+        return found
+    if token.type in MYST_LINE_TOKENS:
+        mark, what = MYST_LINE_TOKENS[token.type]
+        message = f"{what} {shown!r} shown as text"
+        return [LiveMarkup(start + line.index(mark), "line-syntax", shown, message)]
+    return []
+
+
+def _live_inline(token: Token, lines: _Lines, allowed: set[str]) -> list[LiveMarkup]:
+    """Live markup among an inline token's children (an image's description is plain text)."""
+    content = token.content
+    found: list[LiveMarkup] = []
+    place = _Placement(token, lines)
+
+    def live(at: int, char: str, kind: str, source: str, message: str) -> None:
+        source = _shorten(source)
+        found.extend(
+            LiveMarkup(offset, kind, source, message) for offset in place.offsets(at, char)
+        )
+
+    for child in token.children or []:
+        at = child.meta.get("lwkd_at")
+        if "lwkd_attrs" in child.meta:
+            start, end = child.meta["lwkd_attrs"]
+            attributes = content[start:end]
+            live(
+                start,
+                "{",
+                "attributes",
+                attributes,
+                f"attribute list {_shorten(attributes)!r} shown as text "
+                "(posts cannot set HTML attributes)",
+            )
+        if at is None:
+            continue
+        written = content[at : child.meta["lwkd_end"]]
+        if child.type == "html_inline":
+            live(
+                at,
+                "<",
+                "html",
+                written,
+                f"inline HTML {_shorten(written)!r} shown as text (the archive renders no raw HTML)",
+            )
+        elif child.type == "myst_role" and child.meta.get("name") not in ARCHIVE_ROLES:
+            live(
+                at,
+                "{",
+                "role",
+                written,
+                f"MyST role {{{child.meta.get('name')}}} shown as text (posts cannot run roles "
+                "or directives; the archive's roles are {kep}, {sig} and {pr})",
+            )
+        elif child.type == "span_open":
+            live(
+                at,
+                "[",
+                "attributes",
+                written,
+                f"MyST span {_shorten(written)!r} shown as text (posts cannot set HTML attributes)",
+            )
+        elif child.type == "link_open" and not _allowed_target(child.attrs["href"], allowed):
+            href = str(child.attrs["href"])
+            char = "<" if child.markup == "autolink" else "["
+            live(at, char, "link", written, f"link to {href!r} shown as text ({_why_not(href)})")
+        elif child.type == "image" and str(child.attrs["src"]) not in allowed:
+            src = str(child.attrs["src"])
+            live(
+                at + 1,
+                "[",
+                "image",
+                written,
+                f"image {src!r} shown as text (an image is shown only when the importer "
+                "copied it beside the pages)",
+            )
+    return found
+
+
+def _unknown_language(info: str) -> str | None:
+    """The language a fence's info string names, when Sphinx has no lexer for it; else None.
+
+    MyST takes the first word of the info string, as written, as the block's language
+    (a directive's ``{name}`` is another matter); Sphinx highlights it with the lexer
+    of that name, and warns when Pygments has none.
+    """
+    words = info.split(maxsplit=1)
+    if not words or words[0].startswith("{") or _known_language(words[0]):
+        return None
+    return words[0]
+
+
+@cache
+def _known_language(name: str) -> bool:
+    from pygments.lexers import find_lexer_class_by_name
+    from pygments.util import ClassNotFound
+
+    if name in SPHINX_LANGUAGES:
+        return True
+    try:
+        find_lexer_class_by_name(name)
+    except ClassNotFound:
+        return False
+    return True
+
+
+def _may_warn_highlighting(info: str) -> bool:
+    """Whether Sphinx could warn highlighting a fence with this info string, whatever its code.
+
+    It cannot for a fence that names no language (:data:`DEFAULT_LANGUAGE`), a directive
+    (another matter), or a language whose lexer is Pygments' plain text, which makes no
+    error token; any other language is known only once the code is lexed.
+    """
+    words = info.split(maxsplit=1)
+    return bool(words) and not words[0].startswith("{") and not _plain_language(words[0])
+
+
+@cache
+def _plain_language(name: str) -> bool:
+    from pygments.lexers import TextLexer, find_lexer_class_by_name
+    from pygments.util import ClassNotFound
+
+    if name in {DEFAULT_LANGUAGE, "none"}:
+        return True
+    if name in SPHINX_LANGUAGES:
+        return False
+    try:
+        return find_lexer_class_by_name(name) is TextLexer
+    except ClassNotFound:
+        return False
+
+
+def _lexing_failure(info: str, code: str) -> str | None:
+    """The note for a fence whose code Sphinx would warn of highlighting; else None.
+
+    Sphinx lexes a block's code with the lexer ``PygmentsBridge.get_lexer`` gives for its
+    language (its own, with ``stripnl=False``, for ``none``, ``python``, ``pycon``, ``rest``
+    and ``c``; for ``py``, ``python`` and ``default``, a Python session when the code
+    starts with ``>>>``), with Pygments' ``raiseonerror`` filter; at the first ``Error`` token it warns and shows the block
+    unhighlighted (``highlight_block``), except in :data:`DEFAULT_LANGUAGE`. The same
+    bridge lexes the same code here: MyST's, with the doctest flags of a Python session
+    trimmed first, as ``TrimDoctestFlagsTransform`` does (conf.py sets no
+    ``highlight_options`` and keeps ``trim_doctest_flags``).
+    """
+    if not _may_warn_highlighting(info) or _unknown_language(info):
+        return None
+    return _lexing_note(info.split(maxsplit=1)[0], code)
+
+
+@lru_cache(maxsize=256)
+def _lexing_note(name: str, code: str) -> str | None:
+    from pygments.filters import ErrorToken
+
+    if name in PYTHON_SESSION_LANGUAGES:
+        code = _trim_doctest_flags(name, code)
+    lexer = _highlighter().get_lexer(code, name, {}, force=False)
+    lexed: list[str] = []
+    try:
+        for _, value in lexer.get_tokens(code):
+            lexed.append(value)
+    except ErrorToken as error:
+        # Lines the lexer strips before lexing (``stripnl``, ``stripall``) are still lines
+        # of the block.
+        kept = code.lstrip() if lexer.stripall else code.lstrip("\n") if lexer.stripnl else code
+        line = code[: len(code) - len(kept)].count("\n") + "".join(lexed).count("\n") + 1
+        return (
+            f"code block in {name!r} does not parse as {lexer.name} "
+            f"(at {_shorten(str(error))!r}, line {line} of its code); shown as plain text"
+        )
+    return None
+
+
+def _trim_doctest_flags(name: str, code: str) -> str:
+    """``code`` as Sphinx highlights it, once ``TrimDoctestFlagsTransform`` has run."""
+    from docutils import nodes
+    from sphinx.ext.doctest import blankline_re, doctestopt_re
+    from sphinx.transforms.post_transforms.code import TrimDoctestFlagsTransform
+
+    if not TrimDoctestFlagsTransform.is_pyconsole(nodes.literal_block(code, code, language=name)):
+        return code
+    return doctestopt_re.sub("", blankline_re.sub("", code))
+
+
+@cache
+def _highlighter() -> PygmentsBridge:
+    """Sphinx's bridge to Pygments, as the HTML builder makes it (imported only when needed)."""
+    from sphinx.highlighting import PygmentsBridge
+
+    return PygmentsBridge("html")
+
+
+def _allowed_target(href: str | float | int, allowed: set[str]) -> bool:
+    href = str(href)
+    scheme = SCHEME_RE.match(href)
+    if scheme:
+        return scheme[0][:-1].lower() in LINK_SCHEMES
+    return href.startswith("#") or href in allowed
+
+
+def _why_not(href: str) -> str:
+    if SCHEME_RE.match(href):
+        return "the archive links only to http, https and mailto addresses"
+    return "MyST would read it as a file of the build; posts link to addresses"
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Lines:
+    """A text's lines, by 0-based number, and where each starts in it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        #: Per line, where the last content placed on it ended (a table row's cells).
+        self.cursors: dict[int, int] = {}
+
+    def start(self, number: int) -> int:
+        return self.starts[number]
+
+    def number_of(self, offset: int) -> int:
+        """The 1-based number of the line ``offset`` is on (the newlines before it, plus one)."""
+        return bisect.bisect_right(self.starts, offset)
+
+    def line(self, number: int) -> str:
+        end = self.starts[number + 1] - 1 if number + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[number] : end]
+
+    def escaped(self, offset: int) -> bool:
+        """Whether the character at ``offset`` follows an odd run of backslashes."""
+        run = 0
+        while offset - run > 0 and self.text[offset - run - 1] == ESCAPE:
+            run += 1
+        return run % 2 == 1
+
+    def place(self, number: int, piece: str) -> int | None:
+        """The offset in the text of ``piece``, a line of an inline token, on line ``number``.
+
+        ``piece`` ends its line (a paragraph's lines) or comes after what was placed on
+        the line before (a table's cells, a heading's text); its leading blanks may be a
+        tab the parser expanded, so the rest is placed and the blanks counted back.
+        """
+        core = piece.strip()
+        if number >= len(self.starts) or not core:
+            return None
+        line = self.line(number)
+        cursor = self.cursors.get(number, 0)
+        stripped = line.rstrip()
+        if stripped.endswith(core) and len(stripped) - len(core) >= cursor:
+            column = len(stripped) - len(core)
+        else:
+            column = line.find(core, cursor)
+            if column < 0:
+                return None
+        self.cursors[number] = column + len(core)
+        return self.starts[number] + column - (len(piece) - len(piece.lstrip()))
+
+
+class _Placement:
+    """Where the characters of an inline token's content are in the text.
+
+    An inline token's content is its lines without what contains them (``> ``, list
+    markers, indentation, a heading's ``#``), so each of its lines is in its own line of
+    the text.
+    """
+
+    def __init__(self, token: Token, lines: _Lines) -> None:
+        self.lines = lines
+        self.first, self.end = token.map or (0, 0)
+        #: Where each content line begins in the content, and in the text (None: not found).
+        self.content_starts: list[int] = []
+        self.text_starts: list[int | None] = []
+        #: Per character, its unescaped offsets on the token's lines (found once each).
+        self.anywhere: dict[str, list[int]] = {}
+        offset = 0
+        for i, piece in enumerate(token.content.split("\n")):
+            self.content_starts.append(offset)
+            self.text_starts.append(lines.place(self.first + i, piece))
+            offset += len(piece) + 1
+
+    def offsets(self, at: int, char: str) -> list[int]:
+        """The offset in the text of content position ``at``, which holds ``char``.
+
+        When it cannot be placed, every unescaped ``char`` on the token's lines: more
+        escapes than needed, never fewer.
+        """
+        text = self.lines.text
+        i = bisect.bisect_right(self.content_starts, at) - 1
+        base = self.text_starts[i] if 0 <= i < len(self.text_starts) else None
+        if base is not None:
+            offset = base + at - self.content_starts[i]
+            if 0 <= offset < len(text) and text[offset] == char and not self.lines.escaped(offset):
+                return [offset]
+        if char not in self.anywhere:
+            start = self.lines.start(self.first)
+            end = self.lines.start(self.end) if self.end < len(self.lines.starts) else len(text)
+            self.anywhere[char] = [
+                match.start()
+                for match in re.compile(re.escape(char)).finditer(text, start, end)
+                if not self.lines.escaped(match.start())
+            ]
+        return list(self.anywhere[char])
+
+
+#: Inline rules whose tokens are checked, and the token each starts with; the check
+#: needs where each starts in its token's content, which markdown-it does not keep.
+TRACKED_INLINE_RULES = {
+    "html_inline": "html_inline",
+    "autolink": "link_open",
+    "link": "link_open",
+    "image": "image",
+    "myst_role": "myst_role",
+    "span": "span_open",
+}
+
+
+@cache
+def _myst_parser() -> MarkdownIt:
+    """MyST's own parser, as conf.py configures it, noting where tracked tokens start.
+
+    Front matter is off: a body never starts a page, so its ``---`` is a rule or heading.
+    """
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    parser = create_md_parser(MdParserConfig(enable_extensions=set(MYST_EXTENSIONS)), RendererHTML)
+    parser.disable("front_matter")
+    rules = {rule.name: rule.fn for rule in parser.inline.ruler.__rules__}
+    rules["myst_role"] = _at_brace(rules["myst_role"])
+    for name, first in TRACKED_INLINE_RULES.items():
+        parser.inline.ruler.at(name, _noting_start(rules[name], first))
+    parser.inline.ruler.at("attr", _noting_attributes(rules["attr"]))
+    return parser
+
+
+def _at_brace(rule: Callable[[StateInline, bool], bool]):
+    """MyST's role rule, tried only where a role can start: at a ``{``.
+
+    The rule copies the rest of the text before it looks at the first character, so
+    tried at every position of a long paragraph it would copy the paragraph once per
+    character.
+    """
+
+    def at_brace(state: StateInline, silent: bool) -> bool:
+        return state.src.startswith("{", state.pos) and rule(state, silent)
+
+    return at_brace
+
+
+def _noting_start(rule: Callable[[StateInline, bool], bool], first: str):
+    def noted(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        if not rule(state, silent):
+            return False
+        token = next((t for t in state.tokens[count:] if t.type == first), None)
+        if token is not None:
+            token.meta["lwkd_at"] = start
+            token.meta["lwkd_end"] = state.pos
+        return True
+
+    return noted
+
+
+def _noting_attributes(rule: Callable[[StateInline, bool], bool]):
+    """The ``{...}`` after a link, image, code or span: noted on the token it follows."""
+
+    def noted(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if not rule(state, silent):
+            return False
+        if not silent:
+            state.tokens[-1].meta["lwkd_attrs"] = (start, state.pos)
+        return True
+
+    return noted

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,26 @@ DATE_RE = re.compile(r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?P<rest>.*
 TIME_RE = re.compile(r"^[ T]+(?P<h>\d{1,2}):(?P<min>\d{1,2})(?::(?P<s>\d{1,2}))?")
 ZONE_RE = re.compile(r"(?:(?P<z>Z|UTC|GMT)|(?P<sign>[-+])(?P<zh>\d{2}):?(?P<zm>\d{2}))\s*$")
 SUNDAY = 6
+#: A post is one week's newsletter: the largest so far is 12 KB, a twentieth of this.
+#: Converting a post costs more than in proportion to its size (each of its warnings
+#: and edits is placed by line), so a far larger file would stall the import and build.
+MAX_POST_BYTES = 256_000
+#: Characters no file name should hold: line breaks, and escapes that drive terminals.
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters written as escapes (``\\n``, ``\\x1b``), so a
+    name can be shown on a terminal and in a log without acting on them."""
+    return CONTROL_RE.sub(lambda m: repr(m[0])[1:-1], text)
+
+
+def link_target(path: Path) -> str:
+    """Where a symbolic link leads, as it can be shown."""
+    try:
+        return printable(str(path.readlink()))
+    except OSError:
+        return "?"
 
 
 @dataclass
@@ -76,7 +97,17 @@ def _fail(path: Path, line: int, message: str) -> PostError:
 
 
 def read_post(path: Path, source: str) -> SourcePost:
-    """Read one post, or raise :class:`PostError` saying what is wrong and what to do."""
+    """Read one post, or raise :class:`PostError` saying what is wrong and what to do.
+
+    Only a regular file is read, never a symbolic link (it may lead out of the repository).
+    """
+    control = CONTROL_RE.search(source)
+    if control:
+        raise _fail(
+            Path(printable(str(path))), 1,
+            f"the file name holds a control character (U+{ord(control[0]):04X}), which "
+            "would break the page written from it; rename it",
+        )  # fmt: skip
     name = POST_NAME_RE.match(path.name)
     if name is None:
         raise _fail(
@@ -90,6 +121,28 @@ def read_post(path: Path, source: str) -> SourcePost:
         raise _fail(
             path, 1, f"the file name's date {name['date']} does not exist; fix the name"
         ) from None
+    try:
+        status = path.lstat()
+    except OSError as exc:
+        raise _fail(
+            path, 1, f"cannot read the file: {exc.strerror or exc}; check its permissions"
+        ) from None
+    if stat.S_ISLNK(status.st_mode):
+        raise _fail(
+            path, 0,
+            f"a symbolic link (to {link_target(path)}); not read, since the archive "
+            "reads only files of the LWKD repository: replace the link with the post itself",
+        )  # fmt: skip
+    if not stat.S_ISREG(status.st_mode):
+        raise _fail(
+            path, 0, "not a regular file (a device, socket or pipe); remove it from _posts/"
+        )
+    if status.st_size > MAX_POST_BYTES:
+        raise _fail(
+            path, 0,
+            f"the file is {status.st_size / 1000:,.0f} KB, over the {MAX_POST_BYTES / 1000:.0f} KB "
+            "a post may be (an issue is about 10 KB); shorten it, or remove it from _posts/",
+        )  # fmt: skip
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -167,8 +167,10 @@ KIND_WORD_RE = re.compile(
     r"(?![\w/])",
     re.IGNORECASE,
 )
-#: Up to four words after a kind word, or before it (the longest known name wins).
-WORDS_AFTER_RE = re.compile(r"(?:[-\s][A-Za-z0-9]+)+")
+#: Up to four words after a kind word, or before it (the longest known name wins). Five
+#: are matched after it, so the fourth word's end is known, and no more: an unbounded run
+#: would scan the rest of the line for every kind word, quadratic in a line of many groups.
+WORDS_AFTER_RE = re.compile(r"(?:[-\s][A-Za-z0-9]+){1,5}")
 WORDS_BEFORE_RE = re.compile(r"(?<![\w/.#@-])(?:[A-Za-z0-9]+[-\s]){1,4}$")
 #: What may not follow a group's name: more of an identifier, or "repo" (the sig-release repo).
 NOT_AFTER_NAME_RE = re.compile(r"[\w/]|-\w|\s+repo(?:sitory)?\b|\s+(?:github\s+)?org\b", re.I)

@@ -1,28 +1,89 @@
-"""Importing a whole LWKD checkout: read every post, convert it, write the archive's pages."""
+"""Importing a whole LWKD checkout: read every post, convert it, write the archive's pages.
+
+The checkout is untrusted (anyone whose pull request is merged upstream writes it), so
+only files of the repository itself are read: no symbolic link is followed, images are
+copied only when they are images, and each post is held to limits that keep the cost
+of importing and building it bounded. Everything refused is reported at ``file:line``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+import os
 import posixpath
+import re
+import stat
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from lwkd_archive.files import write_atomically
-from lwkd_archive.importer.convert import Context, convert_body, heading_anchors
+from lwkd_archive.importer.convert import (
+    CODE_SPAN_RE,
+    FENCE_RE,
+    HTML_ALT_RE,
+    HTML_IMG_RE,
+    HTML_LINK_RE,
+    LINK_RE,
+    LWKD_HOST_RE,
+    Context,
+    SetAside,
+    convert_body,
+    heading_anchors,
+    heading_text,
+)
 from lwkd_archive.importer.findings import Finding, PostError
 from lwkd_archive.importer.jekyll import (
     SourcePost,
     canonical_title,
     jekyll_date,
+    link_target,
+    printable,
     read_post,
     week_ending_of,
 )
-from lwkd_archive.importer.writer import read_manifest, remove_stale, write_manifest
+from lwkd_archive.importer.references import KIND_WORD_RE
+from lwkd_archive.importer.writer import Manifest
+from lwkd_archive.targets import (
+    kep_of_pull_request,
+    parse_kep_number,
+    parse_pr_target,
+    split_role_text,
+)
 
 MEDIA = "_media"
+#: Links and images a post may have; the most an issue had so far is 79. Those after
+#: are kept as text: a post of 100,000 links took Sphinx over a minute to build.
+MAX_LINKS = 2000
+#: KEP, SIG and pull-request references a post may make (the most so far: 70).
+MAX_REFERENCES = 2000
+#: Distinct KEPs a post may mention (the most so far: 26). Each KEP mentioned has a page
+#: and a feed: a post naming 1,000 KEPs took Sphinx over a minute and a half to build.
+MAX_KEPS = 200
+#: Words that name a group beside them (``SIG``, ``WG``, ``committee``) a post may have
+#: (the most so far: 17). Finding the names beside each costs time in proportion to the
+#: text after it: a post of 40,000 took the reference rules minutes.
+MAX_GROUP_WORDS = 200
+#: An image larger than this is no newsletter's chart (the largest so far: 244 KB).
+MAX_IMAGE_BYTES = 20_000_000
+#: Findings listed per post; a post with more has them counted, not listed.
+MAX_FINDINGS_PER_POST = 100
+#: The images copied beside the pages, by extension. SVG is not among them: an SVG file
+#: can hold scripts, which would run on the archive's site; it stays a link to lwkd.info.
+IMAGE_TYPES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP"}
+#: A value written in front matter as it is: it reads back as this very text.
+PLAIN_VALUE_RE = re.compile(r"[A-Za-z0-9._/-]+")
+#: Characters YAML refuses in a file or reads as a line break (escaped in quoted values).
+YAML_UNSAFE_RE = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+#: A role of the archive as a page's source has it: ``{kep}`KEP-3136 <3136>```.
+REFERENCE_RE = re.compile(r"\{(?P<name>kep|sig|pr)\}`(?P<body>[^`\n]+)`")
 
 
 @dataclass
@@ -47,10 +108,29 @@ class Summary:
     failed: int = 0
     skipped: int = 0
     findings: list[Finding] = field(default_factory=list)
+    #: Warnings counted but not listed (those of a post past :data:`MAX_FINDINGS_PER_POST`).
+    unlisted: int = 0
+    #: One line per post with unlisted warnings, saying how many.
+    notices: list[Finding] = field(default_factory=list)
 
     @property
     def warned(self) -> int:
-        return sum(not f.error for f in self.findings)
+        return sum(not f.error for f in self.findings) + self.unlisted
+
+    def add_post_findings(self, post: SourcePost) -> None:
+        """A post's warnings in line order; past the limit, counted and summed up in a line."""
+        findings = sorted(post.findings, key=lambda f: (f.line, f.message))
+        self.findings.extend(findings[:MAX_FINDINGS_PER_POST])
+        more = findings[MAX_FINDINGS_PER_POST:]
+        if more:
+            self.unlisted += len(more)
+            self.notices.append(
+                Finding(
+                    more[0].path,
+                    more[0].line,
+                    f"{len(more)} more warnings from here on, not listed",
+                )
+            )
 
     def line(self) -> str:
         skipped = f", skipped {self.skipped} unpublished" if self.skipped else ""
@@ -129,19 +209,216 @@ def _front_matter(issue: Issue) -> str:
         "blogpost: true",
         f"date: {issue.published:%Y-%m-%d %H:%M}",
         f"week_ending: {issue.week_ending.isoformat()}",
-        f"lwkd_source: {issue.post.source}",
-        f"lwkd_url: {issue.old_path}",
+        f"lwkd_source: {yaml_text(issue.post.source)}",
+        f"lwkd_url: {yaml_text(issue.old_path)}",
     ]
     if issue.raw_title and issue.raw_title != issue.title:
-        # A JSON string is a YAML double-quoted string: quotes, backslashes and line breaks kept.
-        lines.append(f"lwkd_title: {json.dumps(issue.raw_title, ensure_ascii=False)}")
+        lines.append(f"lwkd_title: {yaml_quoted(issue.raw_title)}")
     lines.append("---")
     return "\n".join(lines) + "\n"
 
 
-def _posts_in(repo: Path) -> list[Path]:
+def yaml_text(value: str) -> str:
+    """``value`` as a YAML value that reads back as this very text: plain when it is
+    plain (``_posts/2022-02-06-update.md``), else quoted (a file name may hold ``: ``,
+    ``#`` or quotes, which would change the front matter)."""
+    try:
+        plain = PLAIN_VALUE_RE.fullmatch(value) and yaml.safe_load(value) == value
+    except yaml.YAMLError:
+        plain = False
+    return value if plain else yaml_quoted(value)
+
+
+def yaml_quoted(value: str) -> str:
+    """``value`` as a YAML double-quoted string (a JSON string is one), quotes, backslashes
+    and line breaks kept; characters YAML would refuse or break lines at are escaped."""
+    return YAML_UNSAFE_RE.sub(
+        lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False)
+    )
+
+
+def _posts_in(repo: Path) -> tuple[list[Path], list[Finding]]:
+    """The files of ``_posts/`` and its folders (not hidden ones), and the links refused.
+
+    A link to a folder is not followed (its posts would be read from anywhere); a link
+    to a file is listed, and :func:`read_post` refuses it with its own finding.
+    """
     posts = repo / "_posts"
-    return sorted(p for p in posts.rglob("*") if p.is_file() and not p.name.startswith("."))
+    if posts.is_symlink():
+        return [], [_link_refused(posts, "_posts/ is a symbolic link", "the folder of posts")]
+    found: list[Path] = []
+    refused: list[Finding] = []
+    for folder, folders, files in os.walk(posts):
+        for name in sorted(folders):
+            path = Path(folder) / name
+            if path.is_symlink():
+                refused.append(_link_refused(path, "a symbolic link to a folder", "the folder"))
+        found += [Path(folder) / name for name in files if not name.startswith(".")]
+    return sorted(found), refused
+
+
+def _link_refused(path: Path, what: str, instead: str) -> Finding:
+    return Finding(
+        printable(str(path)),
+        0,
+        f"{what} (to {link_target(path)}); not read, since the archive reads only files of the LWKD "
+        f"repository: replace the link with {instead} itself",
+        error=True,
+    )
+
+
+def image_ref(src: str, year: int) -> str | None:
+    """The file of the repository an image's source names (``/2022/images/x.png``), as
+    lwkd.info serves a relative one from its year's folder; None when it climbs out."""
+    ref = src if src.startswith("/") else posixpath.normpath(f"/{year}/{src}")
+    ref = ref.split("?")[0].split("#")[0]
+    return None if ".." in ref.split("/") else ref
+
+
+def _image_type(data: bytes) -> str | None:
+    """The type an image's first bytes say it is."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WebP"
+    return None
+
+
+def read_image(root: Path, rel: str) -> tuple[bytes | None, str]:
+    """The bytes of image ``rel`` of the repository at ``root`` (resolved), or None and why
+    not ('' when there is no such file, which the conversion reports itself)."""
+    path = root
+    for part in rel.split("/"):
+        path = path / part
+        try:
+            mode = path.lstat().st_mode
+        except (OSError, ValueError):
+            return None, ""
+        if stat.S_ISLNK(mode):
+            # Any link, even one that stays inside: a regular file is all an image is.
+            return None, "is a symbolic link (images must be files of the LWKD repository)"
+    if not stat.S_ISREG(mode):
+        return None, ""
+    suffix = posixpath.splitext(rel)[1].lower()
+    if suffix == ".svg":
+        return None, "is SVG, which can hold scripts that would run on the archive's site"
+    kind = IMAGE_TYPES.get(suffix)
+    if kind is None:
+        return None, f"is not a {', '.join(sorted(set(IMAGE_TYPES.values())))} image"
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return None, (
+            f"is {size / 1e6:.1f} MB, over the {MAX_IMAGE_BYTES / 1e6:.0f} MB an image may be"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror or exc})"
+    if _image_type(data) != kind:
+        return None, f"is named {suffix} but is not a {kind} image"
+    return data, ""
+
+
+def _link_text(match: re.Match[str]) -> str:
+    """A Markdown link or image as its text alone (an image inside a link too)."""
+    return LINK_RE.sub(_link_text, match["text"])
+
+
+def _html_link_text(match: re.Match[str]) -> str:
+    return match["text"]
+
+
+def _html_image_text(match: re.Match[str]) -> str:
+    alt = HTML_ALT_RE.search(match[0])
+    return alt["alt"] if alt else ""
+
+
+def limit_links(body: str) -> tuple[str, tuple[int, str] | None]:
+    """``body`` with the links and images after the :data:`MAX_LINKS`-th kept as text,
+    and a note (body line, message) when there were more; code is left as it is."""
+    masker = SetAside()
+    text = CODE_SPAN_RE.sub(masker.hide, FENCE_RE.sub(masker.hide, body))
+    starts = sorted(
+        match.start()
+        for pattern in (LINK_RE, HTML_LINK_RE, HTML_IMG_RE)
+        for match in pattern.finditer(text)
+    )
+    if len(starts) <= MAX_LINKS:
+        return body, None
+    cut = starts[MAX_LINKS]
+    tail = HTML_LINK_RE.sub(_html_link_text, HTML_IMG_RE.sub(_html_image_text, text[cut:]))
+    tail = LINK_RE.sub(_link_text, tail)
+    note = (
+        text.count("\n", 0, cut) + 1,
+        f"{len(starts)} links and images, more than the {MAX_LINKS} a post may have; "
+        "those from here on are kept as text",
+    )
+    return masker.restore(text[:cut] + tail), note
+
+
+def hide_group_words(text: str) -> tuple[str, SetAside, list[tuple[int, str]]]:
+    """``text`` with the group words after the :data:`MAX_GROUP_WORDS`-th set aside, so
+    the reference rules leave them as text; the set-aside words, and a note when any."""
+    hidden = SetAside()
+    words = KIND_WORD_RE.finditer(text)
+    past = next(itertools.islice(words, MAX_GROUP_WORDS, None), None)
+    if past is None:
+        return text, hidden, []
+    count = MAX_GROUP_WORDS + 1 + sum(1 for _ in words)
+    cut = past.start()
+    text = text[:cut] + KIND_WORD_RE.sub(hidden.hide, text[cut:])
+    note = (
+        text.count("\n", 0, cut) + 1,
+        f"{count} group words (SIG, WG, UG, committee), more than the {MAX_GROUP_WORDS} a post "
+        "may have; the groups named from here on are kept as text",
+    )
+    return text, hidden, [note]
+
+
+def _mentioned_kep(name: str, title: str, target: str) -> int | None:
+    if name == "kep":
+        return parse_kep_number(target)
+    if name == "pr":
+        parsed = parse_pr_target(target, "kubernetes/kubernetes")
+        return kep_of_pull_request(title, *parsed) if parsed and title else None
+    return None
+
+
+def limit_references(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """``text`` (with roles) with the references past the limits kept as their text:
+    past :data:`MAX_REFERENCES` in all, or naming a KEP past the :data:`MAX_KEPS`-th."""
+    keps: set[int] = set()
+    count = 0
+    dropped: list[int] = []
+
+    def keep_or_text(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        title, target = split_role_text(match["body"])
+        kep = _mentioned_kep(match["name"], title, target)
+        new_kep = kep is not None and kep not in keps
+        if count > MAX_REFERENCES or (new_kep and len(keps) >= MAX_KEPS):
+            dropped.append(match.start())
+            if title:
+                return title
+            return f"KEP-{kep}" if match["name"] == "kep" and kep is not None else target
+        if new_kep:
+            keps.add(kep)
+        return match[0]
+
+    text = REFERENCE_RE.sub(keep_or_text, text)
+    if not dropped:
+        return text, []
+    message = (
+        f"{count} references to KEPs, SIGs and pull requests, naming more than a post may "
+        f"({MAX_REFERENCES} references, {MAX_KEPS} distinct KEPs); {len(dropped)} from here "
+        "on are kept as text"
+    )
+    return text, [(text.count("\n", 0, dropped[0]) + 1, message)]
 
 
 def import_archive(
@@ -153,7 +430,10 @@ def import_archive(
     """Import every post of an LWKD checkout into ``out``; one bad post never stops the others."""
     summary = Summary()
     issues: list[Issue] = []
-    for path in progress(_posts_in(repo)):
+    posts, refused = _posts_in(repo)
+    summary.findings += refused
+    summary.failed += len(refused)
+    for path in progress(posts):
         source = path.relative_to(repo).as_posix()
         try:
             post = read_post(path, source)
@@ -195,22 +475,43 @@ def import_archive(
     anchors_of = {issue.page: heading_anchors(issue.post.body) for issue in issues}
     anchors = {old: anchors_of[issue.page] for old, issue in paths.items()}
 
-    written: set[str] = set()
+    root = repo.resolve()
+    manifest = Manifest(out)
+    # Recorded before any is written: a run killed while writing leaves a record that
+    # names them, so the next run removes those no post backs any more.
+    manifest.plan(issue.page for issue in issues)
+    #: Each image once: its place in ``out`` (None when not copied), and why not.
+    media: dict[str, str | None] = {}
+    refused_images: dict[str, str] = {}
+
+    def copy_image(ref: str) -> str | None:
+        if ref not in media:
+            data, why_not = read_image(root, ref.lstrip("/"))
+            media[ref] = None
+            if why_not:
+                refused_images[ref] = why_not
+            if data is not None:
+                target = f"{MEDIA}{ref}"
+                manifest.keep(target)
+                if write_atomically(out / target, data):
+                    summary.written += 1
+                media[ref] = target
+        return media[ref]
+
+    def roles_within_limits(text: str, year: int) -> tuple[str, list[tuple[int, str]]]:
+        text, hidden, group_notes = hide_group_words(text)
+        text, notes = add_roles(text, year) if add_roles else (text, [])
+        text, limit_notes = limit_references(hidden.restore(text))
+        return text, group_notes + notes + limit_notes
+
     for issue in issues:
         post = issue.post
         page_dir = posixpath.dirname(issue.page)
 
         def image_path(src: str, issue: Issue = issue, page_dir: str = page_dir) -> str:
-            ref = src if src.startswith("/") else posixpath.normpath(f"/{issue.published:%Y}/{src}")
-            found = repo / ref.lstrip("/").split("?")[0].split("#")[0]
-            if not found.is_file() or ".." in Path(ref).parts:
-                return ""
-            target = f"{MEDIA}{ref.split('?')[0].split('#')[0]}"
-            data = found.read_bytes()
-            if write_atomically(out / target, data):
-                summary.written += 1
-            written.add(target)
-            return posixpath.relpath(target, page_dir)
+            ref = image_ref(src, issue.published.year)
+            target = copy_image(ref) if ref else None
+            return posixpath.relpath(target, page_dir) if target else ""
 
         context = Context(
             issue_path=lambda old, page_dir=page_dir: (
@@ -218,27 +519,50 @@ def import_archive(
             ),
             issue_anchors=anchors,
             image_path=image_path,
-            add_roles=(lambda text, year=issue.week_ending.year: add_roles(text, year))
-            if add_roles
-            else (lambda text: (text, [])),
+            add_roles=lambda text, year=issue.week_ending.year: roles_within_limits(text, year),
         )
-        converted = convert_body(post.body, context)
-        for line, message in converted.notes:
+        body, too_many_links = limit_links(post.body)
+        if too_many_links:
+            post.warn(post.body_line + too_many_links[0] - 1, too_many_links[1])
+        converted = convert_body(body, context)
+        for line, message in _image_notes(converted.notes, converted.images, issue, refused_images):
             post.warn(post.body_line + line - 1, message)
-        page = _front_matter(issue) + f"\n# {issue.title}\n\n" + converted.text.strip("\n") + "\n"
+        page = (
+            _front_matter(issue)
+            + f"\n# {heading_text(issue.title)}\n\n"
+            + converted.text.strip("\n")
+            + "\n"
+        )
+        manifest.keep(issue.page)
         if write_atomically(out / issue.page, page.encode("utf-8")):
             summary.written += 1
-        written.add(issue.page)
         summary.imported += 1
-        summary.findings.extend(sorted(post.findings, key=lambda f: (f.line, f.message)))
+        summary.add_post_findings(post)
 
-    previous = read_manifest(out)
-    summary.removed = len(remove_stale(out, previous, written))
-    write_manifest(out, written)
+    summary.removed = len(manifest.finish())
     return summary
+
+
+def _image_notes(
+    notes: list[tuple[int, str]],
+    images: list[tuple[int, str]],
+    issue: Issue,
+    refused: dict[str, str],
+) -> list[tuple[int, str]]:
+    """The conversion's notes, where an image was refused saying why instead of "not in
+    the LWKD repository" (the conversion sees only that no copy was made)."""
+    why: dict[tuple[int, str], str] = {}
+    for line, src in images:
+        reason = refused.get(image_ref(LWKD_HOST_RE.sub("", src), issue.published.year) or "")
+        if reason:
+            missing = f"image {src!r} is not in the LWKD repository; written as a link to lwkd.info"
+            why[(line, missing)] = (
+                f"image {src!r} {reason}; not copied, written as a link to lwkd.info"
+            )
+    return [(line, why.get((line, message), message)) for line, message in notes]
 
 
 def report(summary: Summary, stream=None) -> None:
     stream = stream or sys.stderr
-    for finding in sorted(summary.findings, key=lambda f: (f.path, f.line)):
+    for finding in sorted([*summary.findings, *summary.notices], key=lambda f: (f.path, f.line)):
         print(finding, file=stream)
