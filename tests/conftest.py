@@ -84,3 +84,22 @@ def corpus_site(corpus: Path, tmp_path_factory) -> Path:
 def sample_site(tmp_path_factory) -> Path:
     """The bundled sample, built as `make html` builds it."""
     return build_site(tmp_path_factory.mktemp("sample"), None, None)
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One headless Chromium for the session's browser tests (one Playwright loop)."""
+    from tests.browser import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def browser(chromium_browser):
+    """A fresh page of the session's Chromium, driven as a reader would."""
+    from tests.browser import Browser
+
+    page = chromium_browser.new_page()
+    yield Browser(page)
+    page.close()

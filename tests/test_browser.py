@@ -6,25 +6,12 @@ import json
 
 import pytest
 
-from tests.browser import Browser, chromium, serve
+from tests.browser import serve
 from tests.conftest import build_site
 
 pytestmark = pytest.mark.browser
 
 SEARCH_DONE = "document.getElementById('search-status')?.textContent.length > 0"
-
-
-@pytest.fixture(scope="session")
-def chromium_browser():
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def browser(chromium_browser):
-    page = chromium_browser.new_page()
-    yield Browser(page)
-    page.close()
 
 
 @pytest.fixture(scope="session")

@@ -15,13 +15,12 @@ import os
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.browser import chromium, serve
+from tests.browser import serve
 from tests.conftest import REPO, copy_project
 from tests.test_hostile_kep_yaml import BOMB
 from tests.test_inert_build import planted
@@ -172,9 +171,9 @@ def test_no_page_prints_markup_an_attack_planted(hostile_site):
         assert planted(path.read_text(encoding="utf-8")) == [], path
 
 
-def _scripts_that_ran(site: Path, addresses: list[str]) -> tuple[list[str], list[tuple]]:
+def _scripts_that_ran(browser, site: Path, addresses: list[str]) -> tuple[list[str], list[tuple]]:
     """Dialogs opened and pages where ``window.__pwned`` was set, in headless Chromium."""
-    with chromium() as browser, serve(site) as base:
+    with serve(site) as base:
         page = browser.new_page()
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -194,7 +193,7 @@ def _scripts_that_ran(site: Path, addresses: list[str]) -> tuple[list[str], list
 
 
 @pytest.mark.browser
-def test_no_page_runs_a_script_from_the_content(hostile_site):
+def test_no_page_runs_a_script_from_the_content(hostile_site, chromium_browser):
     # An old address's page only leads to its issue, which is opened itself.
     pages = sorted(
         p.relative_to(hostile_site.out).as_posix()
@@ -203,8 +202,6 @@ def test_no_page_runs_a_script_from_the_content(hostile_site):
     )
     # Search shows Pagefind's excerpts of the pages' text, HTML included.
     queries = ["search.html?q=onerror", "search.html?q=script", "search.html?q=widget"]
-    # A thread of its own: other browser tests keep Playwright's loop running in this one.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        dialogs, ran = pool.submit(_scripts_that_ran, hostile_site.out, pages + queries).result()
+    dialogs, ran = _scripts_that_ran(chromium_browser, hostile_site.out, pages + queries)
     assert dialogs == []
     assert ran == []
