@@ -92,7 +92,8 @@ class GroupTable:
 def load_groups() -> GroupTable:
     """The table shipped in ``lwkd_archive/data/groups.yaml``."""
     text = resources.files("lwkd_archive").joinpath("data/groups.yaml").read_text("utf-8")
-    rows = yaml.safe_load(text)["groups"]
+    # libyaml where installed: the table is read at the start of every build.
+    rows = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["groups"]  # noqa: S506
     return GroupTable(
         [
             Group(

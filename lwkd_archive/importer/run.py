@@ -218,12 +218,16 @@ def _front_matter(issue: Issue) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The safe loader readers of the front matter use, in libyaml where installed (faster).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def yaml_text(value: str) -> str:
     """``value`` as a YAML value that reads back as this very text: plain when it is
     plain (``_posts/2022-02-06-update.md``), else quoted (a file name may hold ``: ``,
     ``#`` or quotes, which would change the front matter)."""
     try:
-        plain = PLAIN_VALUE_RE.fullmatch(value) and yaml.safe_load(value) == value
+        plain = PLAIN_VALUE_RE.fullmatch(value) and yaml.load(value, Loader=SAFE_LOADER) == value  # noqa: S506
     except yaml.YAMLError:
         plain = False
     return value if plain else yaml_quoted(value)
