@@ -344,6 +344,10 @@ def _html_image_text(match: re.Match[str]) -> str:
 def limit_links(body: str) -> tuple[str, tuple[int, str] | None]:
     """``body`` with the links and images after the :data:`MAX_LINKS`-th kept as text,
     and a note (body line, message) when there were more; code is left as it is."""
+    lowered = body.lower()
+    if body.count("](") + lowered.count("<a") + lowered.count("<img") <= MAX_LINKS:
+        # Every link or image holds one of these: counting them bounds the links cheaply.
+        return body, None
     masker = SetAside()
     text = CODE_SPAN_RE.sub(masker.hide, FENCE_RE.sub(masker.hide, body))
     starts = sorted(
@@ -395,6 +399,9 @@ def _mentioned_kep(name: str, title: str, target: str) -> int | None:
 def limit_references(text: str) -> tuple[str, list[tuple[int, str]]]:
     """``text`` (with roles) with the references past the limits kept as their text:
     past :data:`MAX_REFERENCES` in all, or naming a KEP past the :data:`MAX_KEPS`-th."""
+    if text.count("}`") <= min(MAX_REFERENCES, MAX_KEPS):
+        # Every role holds "}`": with no more of them than either limit, none is past it.
+        return text, []
     keps: set[int] = set()
     count = 0
     dropped: list[int] = []
