@@ -74,6 +74,20 @@ def build_site(workdir: Path, lwkd: Path | None, enhancements: Path | None) -> P
     return out
 
 
+def build_imported(make_app, lwkd: Path, srcdir: Path):
+    """The tiny imported-issues project at ``srcdir``, with ``lwkd`` imported by the
+    command line as `make import` does, built; the application."""
+    import shutil
+
+    from lwkd_archive.cli import main
+
+    shutil.copytree(ROOTS / "test-imported", srcdir)
+    assert main(["import", str(lwkd), "--out", str(srcdir / "archive")]) == 0
+    app = make_app("html", srcdir=srcdir)
+    app.build()
+    return app
+
+
 @pytest.fixture(scope="session")
 def corpus_site(corpus: Path, tmp_path_factory) -> Path:
     """The full corpus imported and built once per test session (about 15 s)."""

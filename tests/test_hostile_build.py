@@ -14,25 +14,10 @@ from lxml import etree
 
 from lwkd_archive import api, build_recovery, feeds, fingerprints, redirects, search, seo
 from lwkd_archive.files import WriteError
+from tests.test_timeline import NEW_ISSUE, rebuild
 
 #: An issue naming many KEPs: each is a tag, so the issue is in that many feeds.
 KEPS_IN_ONE_ISSUE = 40
-
-NEW_ISSUE = """\
----
-blogpost: true
-date: 2024-01-17 06:00
-week_ending: 2024-01-14
-lwkd_source: _posts/2024-01-14-update.md
-lwkd_url: /2024/20240117
----
-
-# Week Ending January 14, 2024
-
-## Developer News
-
-A week that was missing.
-"""
 
 
 class Killed(BaseException):
@@ -49,14 +34,6 @@ def build(make_app, project: Path):
     app = make_app("html", srcdir=project)
     app.build()
     return app
-
-
-def rebuild(app, make_app):
-    """Build the same project again in a new application, as `make html` run twice does."""
-    app.cleanup()
-    again = make_app("html", srcdir=app.srcdir)
-    again.build()
-    return again
 
 
 def issue_naming_keps(count: int) -> str:

@@ -20,7 +20,7 @@ from lwkd_archive.importer import run
 from lwkd_archive.importer.references import roles_for_year
 from lwkd_archive.importer.run import import_archive
 from lwkd_archive.importer.writer import MANIFEST
-from tests.conftest import REPO
+from tests.conftest import build_imported
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 24
 SUNDAYS = ["2024-01-07", "2024-01-14", "2024-01-21", "2024-01-28", "2024-02-04"]
@@ -278,11 +278,7 @@ def test_a_title_with_characters_yaml_refuses_is_kept_exactly(lwkd, tmp_path):
 
 def test_names_with_yaml_syntax_build_and_reach_the_api(lwkd, make_app, tmp_path):
     write_post(lwkd, SUNDAYS[1], name=f"{SUNDAYS[1]}-a: b #c.md")
-    srcdir = tmp_path / "site"
-    shutil.copytree(REPO / "tests" / "roots" / "test-imported", srcdir)
-    assert main(["import", str(lwkd), "--out", str(srcdir / "archive")]) == 0
-    app = make_app("html", srcdir=srcdir)
-    app.build()
+    app = build_imported(make_app, lwkd, tmp_path / "site")
     assert app.warning.getvalue() == ""
     issues = json.loads((app.outdir / "api" / "issues.json").read_text())
     assert sorted(issue["source"] for issue in issues) == [

@@ -13,7 +13,7 @@ import yaml
 from lwkd_archive.cli import main
 from lwkd_archive.importer.references import roles_for_year
 from lwkd_archive.importer.run import import_archive
-from tests.conftest import REPO
+from tests.conftest import REPO, build_imported
 
 FIXTURE = REPO / "tests" / "fixtures" / "importer" / "lwkd"
 
@@ -326,11 +326,7 @@ def test_html_links_images_breaks_and_jekyll_variables_become_markdown(lwkd, tmp
 
 
 def test_imported_pages_build_without_a_warning(lwkd, make_app, tmp_path):
-    srcdir = tmp_path / "site"
-    shutil.copytree(REPO / "tests" / "roots" / "test-imported", srcdir)
-    assert main(["import", str(lwkd), "--out", str(srcdir / "archive")]) == 0
-    app = make_app("html", srcdir=srcdir)
-    app.build()
+    app = build_imported(make_app, lwkd, tmp_path / "site")
     assert app.warning.getvalue() == ""
     html = (app.outdir / "archive" / "2024" / "2024-01-07.html").read_text()
     assert 'src="../../_images/chart.png"' in html

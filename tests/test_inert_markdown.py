@@ -24,12 +24,11 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 from sphinx import addnodes
 
-from lwkd_archive.cli import main
 from lwkd_archive.importer import convert
 from lwkd_archive.importer.convert import Context, convert_body, find_live_markup, heading_text
 from lwkd_archive.importer.references import roles_for_year
 from lwkd_archive.importer.run import import_archive
-from tests.conftest import REPO
+from tests.conftest import REPO, build_imported
 
 HOSTILE = REPO / "tests" / "fixtures" / "hostile" / "markdown" / "lwkd"
 IMPORTER_FIXTURE = REPO / "tests" / "fixtures" / "importer" / "lwkd"
@@ -615,11 +614,7 @@ def test_a_title_with_markup_or_line_breaks_is_the_page_s_heading_as_text(hostil
 
 
 def test_the_built_pages_hold_no_raw_output_no_file_and_no_foreign_link(tmp_path, make_app):
-    srcdir = tmp_path / "site"
-    shutil.copytree(REPO / "tests" / "roots" / "test-imported", srcdir)
-    assert main(["import", str(HOSTILE), "--out", str(srcdir / "archive")]) == 0
-    app = make_app("html", srcdir=srcdir)
-    app.build()
+    app = build_imported(make_app, HOSTILE, tmp_path / "site")
     assert app.warning.getvalue() == ""
     for docname in (
         "archive/2024/2024-03-03",
