@@ -43,6 +43,7 @@ from sphinx import addnodes
 from sphinx.parsers import RSTParser
 from sphinx.transforms import SphinxTransform
 
+from lwkd_archive.images import SIGNATURE_BYTES, image_type
 from lwkd_archive.warnings import WARNING_TYPE, logger
 
 if TYPE_CHECKING:
@@ -60,8 +61,6 @@ URL_IGNORED_RE = re.compile(r"[\x00-\x20\x7f]+")
 #: What MyST itself writes for a hard line break (a ``\`` at the end of a line), the
 #: only raw output an imported page keeps: the importer writes ``<br>`` that way.
 HARD_BREAKS = frozenset({("html", "<br />\n"), ("latex", "\\\\\n")})
-#: The first bytes of the images an imported page may show (WebP is checked apart).
-IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 
 
 class Refused(Enum):
@@ -274,8 +273,7 @@ def is_image(path: Path) -> bool:
     itself; nor anything else the importer may have copied under an image's name.
     """
     with path.open("rb") as file:
-        head = file.read(12)
-    return head.startswith(IMAGE_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+        return image_type(file.read(SIGNATURE_BYTES)) is not None
 
 
 def is_safe_link(uri: str) -> bool:

@@ -23,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from lwkd_archive.files import write_atomically
+from lwkd_archive.images import IMAGE_TYPES, image_type
 from lwkd_archive.importer.convert import (
     CODE_SPAN_RE,
     FENCE_RE,
@@ -73,9 +74,6 @@ MAX_GROUP_WORDS = 200
 MAX_IMAGE_BYTES = 20_000_000
 #: Findings listed per post; a post with more has them counted, not listed.
 MAX_FINDINGS_PER_POST = 100
-#: The images copied beside the pages, by extension. SVG is not among them: an SVG file
-#: can hold scripts, which would run on the archive's site; it stays a link to lwkd.info.
-IMAGE_TYPES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP"}
 #: A value written in front matter as it is: it reads back as this very text.
 PLAIN_VALUE_RE = re.compile(r"[A-Za-z0-9._/-]+")
 #: Characters YAML refuses in a file or reads as a line break (escaped in quoted values).
@@ -279,19 +277,6 @@ def image_ref(src: str, year: int) -> str | None:
     return None if ".." in ref.split("/") else ref
 
 
-def _image_type(data: bytes) -> str | None:
-    """The type an image's first bytes say it is."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "GIF"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "WebP"
-    return None
-
-
 def read_image(root: Path, rel: str) -> tuple[bytes | None, str]:
     """The bytes of image ``rel`` of the repository at ``root`` (resolved), or None and why
     not ('' when there is no such file, which the conversion reports itself)."""
@@ -322,7 +307,7 @@ def read_image(root: Path, rel: str) -> tuple[bytes | None, str]:
         data = path.read_bytes()
     except OSError as exc:
         return None, f"cannot be read ({exc.strerror or exc})"
-    if _image_type(data) != kind:
+    if image_type(data) != kind:
         return None, f"is named {suffix} but is not a {kind} image"
     return data, ""
 
