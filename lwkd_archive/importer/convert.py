@@ -575,41 +575,25 @@ def _live_block(token: Token, lines: _Lines) -> list[LiveMarkup]:
     if token.type == "html_block":
         message = f"HTML block {shown!r} shown as text (the archive renders no raw HTML)"
         return [LiveMarkup(start + line.index("<"), "html", shown, message, block=True)]
-    if token.type == "fence" and token.info.strip().startswith("{"):
-        name = token.info.split()[0]
-        return [
-            LiveMarkup(
-                start + line.index(token.markup) + len(token.markup),
-                "directive",
-                shown,
-                f"MyST directive {name} shown as a code block (posts cannot run directives)",
-                insert=f"{PLAIN_LANGUAGE} ",
-            )
-        ]
-    if token.type == "fence" and (name := _unknown_language(token.info)):
-        # Sphinx warns of a language it has no lexer for (a -W build fails); the name
-        # stays in the page, after the plain language, which is all Sphinx reads.
-        return [
-            LiveMarkup(
-                start + line.index(token.markup) + len(token.markup),
-                "language",
-                shown,
-                f"code block language {name!r} is not known; shown as plain text",
-                insert=f"{PLAIN_LANGUAGE} ",
-            )
-        ]
-    if token.type == "fence" and (failure := _lexing_failure(token.info, token.content)):
-        # Sphinx warns of code that does not lex in its language (a -W build fails), then
-        # shows it unhighlighted: as plain text, it is shown the same, without a warning.
-        return [
-            LiveMarkup(
-                start + line.index(token.markup) + len(token.markup),
-                "code",
-                shown,
-                failure,
-                insert=f"{PLAIN_LANGUAGE} ",
-            )
-        ]
+    if token.type == "fence":
+        if token.info.strip().startswith("{"):
+            name = token.info.split()[0]
+            kind = "directive"
+            message = f"MyST directive {name} shown as a code block (posts cannot run directives)"
+        elif name := _unknown_language(token.info):
+            # Sphinx warns of a language it has no lexer for (a -W build fails); the name
+            # stays in the page, after the plain language, which is all Sphinx reads.
+            kind = "language"
+            message = f"code block language {name!r} is not known; shown as plain text"
+        elif failure := _lexing_failure(token.info, token.content):
+            # Sphinx warns of code that does not lex in its language (a -W build fails), then
+            # shows it unhighlighted: as plain text, it is shown the same, without a warning.
+            kind, message = "code", failure
+        else:
+            return []
+        # The plain language goes first in the fence's info string: Sphinx reads only it.
+        offset = start + line.index(token.markup) + len(token.markup)
+        return [LiveMarkup(offset, kind, shown, message, insert=f"{PLAIN_LANGUAGE} ")]
     if token.type == "colon_fence":
         message = f"MyST fence {shown!r} shown as text (posts cannot run directives)"
         found = [LiveMarkup(start + line.index(token.markup), "directive", shown, message)]
