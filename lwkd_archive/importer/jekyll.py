@@ -96,6 +96,10 @@ def _fail(path: Path, line: int, message: str) -> PostError:
     return PostError(Finding(str(path), line, message, error=True))
 
 
+def _unreadable(path: Path, exc: OSError) -> PostError:
+    return _fail(path, 1, f"cannot read the file: {exc.strerror or exc}; check its permissions")
+
+
 def read_post(path: Path, source: str) -> SourcePost:
     """Read one post, or raise :class:`PostError` saying what is wrong and what to do.
 
@@ -124,9 +128,7 @@ def read_post(path: Path, source: str) -> SourcePost:
     try:
         status = path.lstat()
     except OSError as exc:
-        raise _fail(
-            path, 1, f"cannot read the file: {exc.strerror or exc}; check its permissions"
-        ) from None
+        raise _unreadable(path, exc) from None
     if stat.S_ISLNK(status.st_mode):
         raise _fail(
             path, 0,
@@ -146,9 +148,7 @@ def read_post(path: Path, source: str) -> SourcePost:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise _fail(
-            path, 1, f"cannot read the file: {exc.strerror or exc}; check its permissions"
-        ) from None
+        raise _unreadable(path, exc) from None
     if not data.strip():
         raise _fail(path, 1, "the file is empty; delete it or write the issue")
     if b"\0" in data:
