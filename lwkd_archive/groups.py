@@ -39,10 +39,12 @@ class Group:
 
 
 def is_group_slug(text: object) -> bool:
-    """True for a known group's slug, or text that could be one (``sig-foo``); never a path."""
-    if not isinstance(text, str):
-        return False
-    return load_groups().get(text) is not None or GROUP_SLUG_RE.fullmatch(text) is not None
+    """True for text that is or could be a group's slug (``sig-node``, ``sig-foo``); never a path.
+
+    Every known group's slug has this form (a test holds the table to it), so the
+    table need not be loaded to tell.
+    """
+    return isinstance(text, str) and GROUP_SLUG_RE.fullmatch(text) is not None
 
 
 def normalise(text: str) -> str:

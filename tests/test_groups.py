@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from lwkd_archive.groups import KIND_WORDS, Group, GroupTable, load_groups, normalise
+from lwkd_archive.groups import (
+    KIND_WORDS,
+    Group,
+    GroupTable,
+    is_group_slug,
+    load_groups,
+    normalise,
+)
 
 
 @pytest.fixture(scope="module")
@@ -18,6 +25,8 @@ def test_table_is_consistent(groups):
     for group in groups:
         assert group.kind in KIND_WORDS, group.slug
         assert group.slug == normalise(group.slug), group.slug
+        # A slug names files (sigs/<slug>.html): is_group_slug relies on this form.
+        assert is_group_slug(group.slug), group.slug
         if group.renamed_to:
             assert groups.get(group.renamed_to) is not None, group.slug
 
