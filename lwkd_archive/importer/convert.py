@@ -135,6 +135,9 @@ class Context:
     issue_anchors: dict[str, set[str]]
     #: Image reference in the source (``/2018/images/x.png``) to its path from this page, or "".
     image_path: Callable[[str], str]
+    #: Why an image reference was not copied ("is a symbolic link ..."), or "" when the
+    #: repository simply has no such file.
+    image_refusal: Callable[[str], str] = lambda src: ""
     #: Turns KEP, SIG and PR references into roles (identity until configured).
     add_roles: Callable[[str], tuple[str, list[tuple[int, str]]]] = lambda text: (text, [])
 
@@ -341,9 +344,12 @@ def convert_body(body: str, context: Context) -> Conversion:
             return alt
         local = context.image_path(LWKD_HOST_RE.sub("", src))
         if not local:
+            why = context.image_refusal(LWKD_HOST_RE.sub("", src))
             note(
                 match.start(),
-                f"image {src!r} is not in the LWKD repository; written as a link to lwkd.info",
+                f"image {src!r} {why}; not copied, written as a link to lwkd.info"
+                if why
+                else f"image {src!r} is not in the LWKD repository; written as a link to lwkd.info",
             )
             return f"[Image: {alt or src}]({UPSTREAM}{LWKD_HOST_RE.sub('', src)})"
         own_targets.add(local)

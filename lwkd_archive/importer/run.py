@@ -31,7 +31,6 @@ from lwkd_archive.importer.convert import (
     HTML_IMG_RE,
     HTML_LINK_RE,
     LINK_RE,
-    LWKD_HOST_RE,
     Context,
     SetAside,
     convert_body,
@@ -515,13 +514,16 @@ def import_archive(
             ),
             issue_anchors=anchors,
             image_path=image_path,
+            image_refusal=lambda src, year=issue.published.year: refused_images.get(
+                image_ref(src, year) or "", ""
+            ),
             add_roles=lambda text, year=issue.week_ending.year: roles_within_limits(text, year),
         )
         body, too_many_links = limit_links(post.body)
         if too_many_links:
             post.warn(post.body_line + too_many_links[0] - 1, too_many_links[1])
         converted = convert_body(body, context)
-        for line, message in _image_notes(converted.notes, converted.images, issue, refused_images):
+        for line, message in converted.notes:
             post.warn(post.body_line + line - 1, message)
         page = (
             _front_matter(issue)
@@ -537,25 +539,6 @@ def import_archive(
 
     summary.removed = len(manifest.finish())
     return summary
-
-
-def _image_notes(
-    notes: list[tuple[int, str]],
-    images: list[tuple[int, str]],
-    issue: Issue,
-    refused: dict[str, str],
-) -> list[tuple[int, str]]:
-    """The conversion's notes, where an image was refused saying why instead of "not in
-    the LWKD repository" (the conversion sees only that no copy was made)."""
-    why: dict[tuple[int, str], str] = {}
-    for line, src in images:
-        reason = refused.get(image_ref(LWKD_HOST_RE.sub("", src), issue.published.year) or "")
-        if reason:
-            missing = f"image {src!r} is not in the LWKD repository; written as a link to lwkd.info"
-            why[(line, missing)] = (
-                f"image {src!r} {reason}; not copied, written as a link to lwkd.info"
-            )
-    return [(line, why.get((line, message), message)) for line, message in notes]
 
 
 def report(summary: Summary, stream=None) -> None:
