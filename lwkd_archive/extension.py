@@ -5,28 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import lwkd_archive
-from lwkd_archive import (
-    anchors,
-    api,
-    archive_pages,
-    blog,
-    build_recovery,
-    config,
-    design_assets,
-    domain,
-    feeds,
-    inert,
-    nesting,
-    redirects,
-    search,
-    seo,
-    stale_outputs,
-    tags,
-    templating,
-    timeline,
-    xref_pages,
-)
-from lwkd_archive import roles as archive_roles
+from lwkd_archive import config
+from lwkd_archive.outputs import api, feeds, search, stale
+from lwkd_archive.outputs import recovery as build_recovery
+from lwkd_archive.pages import design_assets, redirects, seo, templating, topics, years
+from lwkd_archive.pages import neighbours as timeline
+from lwkd_archive.reading import anchors, blog, domain, inert, nesting, tags
+from lwkd_archive.reading import roles as archive_roles
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -60,10 +45,10 @@ def setup(app: Sphinx) -> dict[str, object]:
     # Previous/next links, and rewriting the pages a new issue changes.
     timeline.setup(app)
     # The archive by year, regenerated only when its issues change.
-    archive_pages.setup(app)
+    years.setup(app)
     # KEP and group pages with their indexes, regenerated only when they change.
-    app.connect("html-collect-pages", xref_pages.generate_xref_pages)
-    app.connect("html-page-context", xref_pages.add_issue_topics)
+    app.connect("html-collect-pages", topics.generate_xref_pages)
+    app.connect("html-page-context", topics.add_issue_topics)
     # Atom feeds for the archive, each KEP and each group, written only when changed.
     feeds.setup(app)
     # Search with Pagefind, which finds KEP numbers; Sphinx's own search is switched off.
@@ -71,7 +56,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     # Old lwkd.info addresses lead to their issue; a 404 page that helps.
     app.connect("build-finished", redirects.write_redirects)
     # A removed issue's page (and its old addresses) must not be served or indexed.
-    app.connect("env-get-outdated", stale_outputs.remove_outputs_of_removed_pages)
+    app.connect("env-get-outdated", stale.remove_outputs_of_removed_pages)
     app.connect("html-collect-pages", redirects.not_found_page)
     # Canonical URLs, OpenGraph tags and sitemap.xml from the canonical base URL.
     app.connect("html-page-context", seo.page_context)

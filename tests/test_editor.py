@@ -10,8 +10,8 @@ import pytest
 from lwkd_archive.cli import main
 from lwkd_archive.editor.check import check_file
 from lwkd_archive.editor.new import coming_sunday, issue_page, run
-from lwkd_archive.groups import load_groups
-from lwkd_archive.keps import KepFacts
+from lwkd_archive.facts.groups import load_groups
+from lwkd_archive.facts.keps import KepFacts
 from tests.conftest import REPO, ROOTS
 
 FIXTURES = REPO / "tests" / "fixtures" / "editor"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lwkd_archive.groups import (
+from lwkd_archive.facts.groups import (
     KIND_WORDS,
     Group,
     GroupTable,

@@ -12,8 +12,11 @@ import pytest
 from feedgen.entry import FeedEntry
 from lxml import etree
 
-from lwkd_archive import api, build_recovery, feeds, fingerprints, redirects, search, seo
 from lwkd_archive.files import WriteError
+from lwkd_archive.outputs import api, feeds, search
+from lwkd_archive.outputs import record as fingerprints
+from lwkd_archive.outputs import recovery as build_recovery
+from lwkd_archive.pages import redirects, seo
 from tests.test_timeline import NEW_ISSUE, rebuild
 
 #: An issue naming many KEPs: each is a tag, so the issue is in that many feeds.

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 
 from lwkd_archive.cli import main
-from lwkd_archive.importer.findings import PostError
-from lwkd_archive.importer.jekyll import read_post
-from lwkd_archive.keps import (
+from lwkd_archive.facts.keps import (
     MAX_KEP_YAML_BYTES,
     KepFacts,
     dump_facts,
     load_enhancements,
     parse_facts,
 )
+from lwkd_archive.importer.findings import PostError
+from lwkd_archive.importer.jekyll import read_post
 from tests.conftest import REPO
 
 FIXTURE_LWKD = REPO / "tests" / "fixtures" / "importer" / "lwkd"

@@ -15,9 +15,9 @@ from docutils.parsers.rst import directives
 from jinja2 import Environment, nodes
 from sphinx.testing.util import SphinxTestApp
 
-from lwkd_archive.inert import REFUSED_DIRECTIVES, InertMystParser, InertRSTParser
-from lwkd_archive.nesting import first_dropped_line
-from lwkd_archive.templating import TEMPLATES
+from lwkd_archive.pages.templating import TEMPLATES
+from lwkd_archive.reading.inert import REFUSED_DIRECTIVES, InertMystParser, InertRSTParser
+from lwkd_archive.reading.nesting import first_dropped_line
 from tests.conftest import REPO, ROOTS
 
 # myst-parser 5.2's include (the hand-written issue uses one) reads BuildEnvironment.app,

@@ -14,9 +14,9 @@ from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
+from lwkd_archive.facts.keps import KepFacts
+from lwkd_archive.facts.targets import KEP_TEXT_RE, kep_of_pull_request
 from lwkd_archive.importer.references import ReferenceNote, add_roles
-from lwkd_archive.keps import KepFacts
-from lwkd_archive.targets import KEP_TEXT_RE, kep_of_pull_request
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "references"
 CASES = yaml.safe_load((FIXTURES / "cases.yaml").read_text(encoding="utf-8"))
@@ -231,7 +231,7 @@ def test_sig_node_and_sig_dash_node_are_one_slug():
 
 
 def test_every_group_is_recognised_by_its_name():
-    from lwkd_archive.groups import load_groups
+    from lwkd_archive.facts.groups import load_groups
 
     groups = load_groups()
     for group in groups:

@@ -98,7 +98,7 @@ def test_rebuild_without_changes_writes_nothing(app, make_app):
 def test_an_edited_package_template_rewrites_its_generated_pages(app, make_app, monkeypatch):
     import shutil
 
-    from lwkd_archive import templating
+    from lwkd_archive.pages import templating
 
     # A copy of the package's templates, so that the test edits no file of the checkout.
     templates = app.srcdir / "package-templates"

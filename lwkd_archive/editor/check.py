@@ -13,7 +13,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from lwkd_archive.groups import GroupTable, load_groups
+from lwkd_archive.facts.groups import GroupTable, load_groups
+from lwkd_archive.facts.keps import KepFacts, load_enhancements, parse_facts
+from lwkd_archive.facts.targets import parse_kep_number, parse_pr_target, split_role_text
+from lwkd_archive.facts.yaml_loader import load_yaml
 from lwkd_archive.importer.command import project_root
 from lwkd_archive.importer.convert import (
     CODE_SPAN_RE,
@@ -25,9 +28,6 @@ from lwkd_archive.importer.convert import (
     find_live_markup,
 )
 from lwkd_archive.importer.references import add_roles
-from lwkd_archive.keps import KepFacts, load_enhancements, parse_facts
-from lwkd_archive.targets import parse_kep_number, parse_pr_target, split_role_text
-from lwkd_archive.yaml_loader import load_yaml
 
 ROLE_RE = re.compile(r"\{(?P<name>kep|sig|pr)\}`(?P<text>[^`]*)`")
 HEADING_RE = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<text>\S.*?)[ \t]*#*[ \t]*$", re.M)

@@ -7,10 +7,10 @@ import sys
 import time
 from pathlib import Path
 
+from lwkd_archive.facts.keps import dump_facts, load_enhancements
 from lwkd_archive.files import write_atomically
 from lwkd_archive.importer.run import import_archive, report
 from lwkd_archive.importer.sources import SourceError, checkout
-from lwkd_archive.keps import dump_facts, load_enhancements
 
 DEFAULT_LWKD = "https://github.com/kubernetes-sigs/lwkd.git"
 

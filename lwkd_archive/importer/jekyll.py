@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from lwkd_archive.facts.yaml_loader import load_yaml
 from lwkd_archive.importer.findings import Finding, PostError
-from lwkd_archive.yaml_loader import load_yaml
 
 #: Jekyll publishes only ``_posts/YYYY-MM-DD-title.md`` files.
 POST_NAME_RE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[^/]+)\.(?P<ext>md|markdown)$")

@@ -30,7 +30,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from lwkd_archive.groups import KIND_WORDS, Group, GroupTable, load_groups
+from lwkd_archive.facts.groups import KIND_WORDS, Group, GroupTable, load_groups
+from lwkd_archive.facts.keps import KepFacts
+from lwkd_archive.facts.targets import KEP_TEXT_RE, kep_of_pull_request
 from lwkd_archive.importer.convert import (
     CODE_SPAN_RE,
     FENCE_RE,
@@ -38,8 +40,6 @@ from lwkd_archive.importer.convert import (
     ROLE_SYNTAX_RE,
     SetAside,
 )
-from lwkd_archive.keps import KepFacts
-from lwkd_archive.targets import KEP_TEXT_RE, kep_of_pull_request
 
 #: Before this year a small or zero-padded KEP number is the old sequential numbering.
 NEW_NUMBERING_YEAR = 2020

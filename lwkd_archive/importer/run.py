@@ -22,6 +22,12 @@ from pathlib import Path
 
 import yaml
 
+from lwkd_archive.facts.targets import (
+    kep_of_pull_request,
+    parse_kep_number,
+    parse_pr_target,
+    split_role_text,
+)
 from lwkd_archive.files import write_atomically
 from lwkd_archive.images import IMAGE_TYPES, image_type
 from lwkd_archive.importer.convert import (
@@ -49,12 +55,6 @@ from lwkd_archive.importer.jekyll import (
 )
 from lwkd_archive.importer.references import KIND_WORD_RE
 from lwkd_archive.importer.writer import Manifest
-from lwkd_archive.targets import (
-    kep_of_pull_request,
-    parse_kep_number,
-    parse_pr_target,
-    split_role_text,
-)
 
 MEDIA = "_media"
 #: Links and images a post may have; the most an issue had so far is 79. Those after

@@ -4,7 +4,7 @@ A ``kep.yaml`` is written by anyone whose pull request upstream was merged,
 so every value is checked for its type where it is read: a value of the wrong
 type is reported at its ``file:line`` and left out, and one bad file never
 stops the others. A group is kept only when its slug could name a page
-(see :func:`lwkd_archive.groups.is_group_slug`). ``keps.json``, the importer's
+(see :func:`lwkd_archive.facts.groups.is_group_slug`). ``keps.json``, the importer's
 compiled facts, is an input of the build too, and is checked again there.
 
 One number, two folders (KEP-2133 upstream): the folder whose name agrees with
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import yaml
 
-from lwkd_archive.groups import is_group_slug
-from lwkd_archive.yaml_loader import Where, load_yaml_with_lines
+from lwkd_archive.facts.groups import is_group_slug
+from lwkd_archive.facts.yaml_loader import Where, load_yaml_with_lines
 
 #: ``keps/<sig>/<number>-<slug>/kep.yaml``: the directory number is the KEP number.
 KEP_DIR_RE = re.compile(r"^(?P<number>\d+)-(?P<slug>[a-z0-9][a-z0-9._-]*)$")

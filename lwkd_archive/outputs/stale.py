@@ -12,14 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lwkd_archive.build_recovery import reporting_write_errors
-from lwkd_archive.redirects import OLD_PATH_RE, redirect_paths
+from lwkd_archive.outputs.recovery import reporting_write_errors
+from lwkd_archive.pages.redirects import OLD_PATH_RE, redirect_paths
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from lwkd_archive.domain import ArchiveDomain
+    from lwkd_archive.reading.domain import ArchiveDomain
 
 
 def remove_outputs_of_removed_pages(

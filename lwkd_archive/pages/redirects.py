@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lwkd_archive.build_recovery import reporting_write_errors
-from lwkd_archive.domain import ArchiveDomain
 from lwkd_archive.files import write_atomically
-from lwkd_archive.fingerprints import Fingerprints, changed_pages, fingerprint
+from lwkd_archive.outputs.record import Fingerprints, changed_pages, fingerprint
+from lwkd_archive.outputs.recovery import reporting_write_errors
+from lwkd_archive.reading.domain import ArchiveDomain
 from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:

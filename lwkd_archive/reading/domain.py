@@ -15,8 +15,8 @@ from sphinx import addnodes
 from sphinx.domains import Domain
 from sphinx.util.nodes import make_refnode
 
-from lwkd_archive.groups import Group, load_groups
-from lwkd_archive.keps import KepFacts, parse_facts
+from lwkd_archive.facts.groups import Group, load_groups
+from lwkd_archive.facts.keps import KepFacts, parse_facts
 from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from sphinx.jinja2glue import BuiltinTemplateLoader, SphinxFileSystemLoader
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 
 def add_template_loader(app: Sphinx) -> None:

@@ -9,8 +9,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util.docutils import ReferenceRole
 
-from lwkd_archive.groups import load_groups
-from lwkd_archive.targets import (
+from lwkd_archive.facts.groups import load_groups
+from lwkd_archive.facts.targets import (
     kep_of_pull_request,
     lwkd_title_for_kep,
     parse_kep_number,

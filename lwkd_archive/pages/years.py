@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from lwkd_archive.fingerprints import changed_pages
-from lwkd_archive.timeline import IssueEntry, issue_entries
+from lwkd_archive.outputs.record import changed_pages
+from lwkd_archive.pages.neighbours import IssueEntry, issue_entries
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -16,17 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
-from lwkd_archive.build_recovery import file_size, report_write_error, reporting_write_errors
-from lwkd_archive.domain import ArchiveDomain
+from lwkd_archive.facts.groups import load_groups
 from lwkd_archive.files import write_atomically
-from lwkd_archive.fingerprints import changed_pages
-from lwkd_archive.groups import load_groups
+from lwkd_archive.outputs.record import changed_pages
+from lwkd_archive.outputs.recovery import file_size, report_write_error, reporting_write_errors
+from lwkd_archive.reading.domain import ArchiveDomain
 from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parents[1] / "static"
 BUNDLE = "pagefind"
 #: The pages Pagefind indexes, by folder: pages with content, not the redirects
 #: of old addresses, nor search or 404 (``**/`` also matches the folder itself).

@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lwkd_archive.build_recovery import reporting_write_errors
-from lwkd_archive.domain import ArchiveDomain, kep_pagename, sig_pagename
 from lwkd_archive.files import write_atomically
+from lwkd_archive.outputs.recovery import reporting_write_errors
+from lwkd_archive.reading.domain import ArchiveDomain, kep_pagename, sig_pagename
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parents[1] / "static"
 
 
 def _url(app: Sphinx, pagename: str) -> str:

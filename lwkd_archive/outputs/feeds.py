@@ -11,11 +11,11 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from lwkd_archive.build_recovery import reporting_write_errors
+from lwkd_archive.facts.groups import is_group_slug
 from lwkd_archive.files import write_atomically
-from lwkd_archive.fingerprints import Fingerprints, fingerprint
-from lwkd_archive.groups import is_group_slug
-from lwkd_archive.timeline import IssueEntry, issue_entries
+from lwkd_archive.outputs.record import Fingerprints, fingerprint
+from lwkd_archive.outputs.recovery import reporting_write_errors
+from lwkd_archive.pages.neighbours import IssueEntry, issue_entries
 from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:

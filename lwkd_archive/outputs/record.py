@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lwkd_archive.build_recovery import file_size, reporting_write_errors
 from lwkd_archive.files import write_atomically
-from lwkd_archive.templating import newest_template_mtime
+from lwkd_archive.outputs.recovery import file_size, reporting_write_errors
+from lwkd_archive.pages.templating import newest_template_mtime
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator

@@ -93,7 +93,7 @@ class GroupTable:
 @cache
 def load_groups() -> GroupTable:
     """The table shipped in ``lwkd_archive/data/groups.yaml``."""
-    text = resources.files("lwkd_archive").joinpath("data/groups.yaml").read_text("utf-8")
+    text = resources.files("lwkd_archive.facts").joinpath("data/groups.yaml").read_text("utf-8")
     # libyaml where installed: the table is read at the start of every build.
     rows = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["groups"]  # noqa: S506
     return GroupTable(

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from lwkd_archive.build_recovery import reporting_write_errors
-from lwkd_archive.domain import ArchiveDomain
 from lwkd_archive.files import write_atomically
+from lwkd_archive.outputs.recovery import reporting_write_errors
+from lwkd_archive.reading.domain import ArchiveDomain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from lwkd_archive.domain import ArchiveDomain, Mention, kep_pagename, sig_pagename
-from lwkd_archive.fingerprints import changed_pages
-from lwkd_archive.groups import is_group_slug
-from lwkd_archive.search import group_tokens, kep_tokens
+from lwkd_archive.facts.groups import is_group_slug
+from lwkd_archive.outputs.record import changed_pages
+from lwkd_archive.outputs.search import group_tokens, kep_tokens
+from lwkd_archive.reading.domain import ArchiveDomain, Mention, kep_pagename, sig_pagename
 from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:

@@ -1,0 +1,1 @@
+"""Facts read from upstream repositories, with no Sphinx: KEPs, groups, reference targets."""

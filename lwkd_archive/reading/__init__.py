@@ -1,0 +1,1 @@
+"""Reading pages: roles, the issue model in the `lwkd` domain, tags, anchors, ablog, inert input."""
