@@ -16,7 +16,20 @@ DEFAULTS = {
     "lwkd_kep_facts": ("", "env", str),
     "lwkd_upstream_url": ("https://lwkd.info", "html", str),
     "lwkd_default_pr_repo": ("kubernetes/kubernetes", "env", str),
+    # The authority (RFC 4151: a domain and a date) of the ``tag:`` URIs that are
+    # feed entry ids; permanent, so ids never change with the site's address.
+    "lwkd_feed_id_authority": ("lwkd-archive.readthedocs.io,2026", "html", str),
 }
+
+
+def site_url(config: Config) -> str:
+    """The canonical base URL, ending in ``/``; "" when the site has none.
+
+    The one rule for every absolute address the archive writes: feeds,
+    canonical links, OpenGraph tags, the sitemap, redirects and the 404 page.
+    """
+    base = (config.html_baseurl or getattr(config, "blog_baseurl", "") or "").strip()
+    return base.rstrip("/") + "/" if base else ""
 
 
 def register(app: Sphinx) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import lwkd_archive
 from lwkd_archive import config
-from lwkd_archive.outputs import api, feeds, search, stale
+from lwkd_archive.outputs import api, feeds, record, search, sitemap
 from lwkd_archive.outputs import recovery as build_recovery
 from lwkd_archive.pages import design_assets, redirects, seo, templating, topics, years
 from lwkd_archive.pages import neighbours as timeline
@@ -33,11 +33,14 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_role("sig", archive_roles.SigRole())
     app.add_role("pr", archive_roles.PullRequestRole())
     app.add_domain(domain.ArchiveDomain)
-    # Record issues and their mentions once the page's metadata is known.
-    app.connect("doctree-read", domain.collect_mentions)
+    # Record each page's mentions, and the page as an Issue, once ablog has read it as a post
+    # (ablog at 500) and before its copy of the page is dropped (600).
+    app.connect("doctree-read", domain.collect_mentions, priority=550)
     # New KEP facts (a new import) rewrite the pages whose KEP links show titles.
     app.connect("env-get-updated", domain.pages_with_new_facts)
     # KEP and group mentions become ablog tags before ablog reads the front matter.
+    # ablog stays the post layer: it reads posts and lists the latest on the home page;
+    # every other list reads the issues the domain recorded (reading/issues.py).
     app.add_transform(tags.AddReferenceTags)
     # Headings written with roles keep the anchor lwkd.info gave them.
     app.add_transform(anchors.RoleHeadingAnchors)
@@ -55,21 +58,22 @@ def setup(app: Sphinx) -> dict[str, object]:
     search.setup(app)
     # Old lwkd.info addresses lead to their issue; a 404 page that helps.
     app.connect("build-finished", redirects.write_redirects)
-    # A removed issue's page (and its old addresses) must not be served or indexed.
-    app.connect("env-get-outdated", stale.remove_outputs_of_removed_pages)
+    # Every generated output is recorded; what the last build made and this one does
+    # not (a page, feed, old address) is deleted, as is a removed document's page.
+    record.setup(app)
     app.connect("html-collect-pages", redirects.not_found_page)
     # Canonical URLs, OpenGraph tags and sitemap.xml from the canonical base URL.
     app.connect("html-page-context", seo.page_context)
     # sphinx-design's 62 KB of assets only on pages with its components.
     app.connect("html-page-context", design_assets.drop_unused_design_assets)
-    app.connect("build-finished", seo.write_sitemap)
+    app.connect("build-finished", sitemap.write_sitemap)
     # api/*.json for scripts and other sites.
     app.connect("build-finished", api.write_api)
     # A killed build's pages and lost images are written again by the next build.
     build_recovery.setup(app)
     return {
         "version": lwkd_archive.__version__,
-        "env_version": 4,
+        "env_version": 5,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

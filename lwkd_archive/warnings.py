@@ -30,6 +30,10 @@ class ArchiveWarning(Enum):
     REDIRECT = "redirect"
     """Two issues claim the same old lwkd.info address."""
 
+    ISSUE = "issue"
+    """A page that is half an issue: a post without its week, or a week without a post;
+    or two issues of the same week."""
+
 
 logger = logging.getLogger("lwkd_archive")
 

@@ -13,10 +13,10 @@ from feedgen.entry import FeedEntry
 from lxml import etree
 
 from lwkd_archive.files import WriteError
-from lwkd_archive.outputs import api, feeds, search
+from lwkd_archive.outputs import api, feeds, search, sitemap
 from lwkd_archive.outputs import record as fingerprints
 from lwkd_archive.outputs import recovery as build_recovery
-from lwkd_archive.pages import redirects, seo
+from lwkd_archive.pages import redirects
 from tests.test_timeline import NEW_ISSUE, rebuild
 
 #: An issue naming many KEPs: each is a tag, so the issue is in that many feeds.
@@ -148,7 +148,7 @@ def test_a_build_killed_while_writing_pages_is_finished_by_the_next(project, mak
     assert 'rel="next" href="2024-01-14.html"' in before
     assert 'rel="prev" href="2024-01-14.html"' in after
     assert "writing every page again" in again.status.getvalue()
-    assert not (again.outdir / build_recovery.WRITING_MARKER).exists()
+    assert not (bookkeeping(again) / build_recovery.WRITING_MARKER).exists()
     # The build after that one writes only what changes again.
     quiet = rebuild(again, make_app)
     assert "writing every page again" not in quiet.status.getvalue()
@@ -172,7 +172,7 @@ def test_a_lost_image_is_copied_again_by_a_build_with_nothing_to_do(project, mak
 
 def kill_pagefind(outdir: Path) -> list[Path]:
     """What Pagefind killed while writing leaves: no record, part of the index missing."""
-    (outdir / search.INDEX_RECORD).unlink(missing_ok=True)
+    (outdir.parent / "doctrees" / ".lwkd" / "html" / search.INDEX_RECORD).unlink(missing_ok=True)
     lost = sorted((outdir / "pagefind" / "fragment").iterdir())[::2]
     lost.append(outdir / "pagefind" / "pagefind-entry.json")
     for path in lost:
@@ -206,7 +206,7 @@ def test_an_index_that_is_not_whole_or_not_current_is_made_again(
     assert "0 added, 0 changed, 0 removed" in again.status.getvalue()
     assert len(runs) == 2
     assert all(path.is_file() for path in lost)
-    assert (again.outdir / search.INDEX_RECORD).is_file()
+    assert (bookkeeping(again) / search.INDEX_RECORD).is_file()
     assert again.warning.getvalue() == ""
     # A current index is left alone.
     rebuild(again, make_app)
@@ -240,6 +240,11 @@ def test_a_generated_page_sphinx_failed_to_write_is_written_again(project, make_
     assert fingerprints.is_whole_html_page(again.outdir / "keps" / "3136.html")
 
 
+def bookkeeping(app) -> Path:
+    """Where the archive keeps its records: with the environment, outside the site."""
+    return Path(app.doctreedir) / ".lwkd" / "html"
+
+
 def full_disk_for(folder_part: str, write):
     def write_or_fail(path, data):
         if folder_part in str(path):
@@ -253,11 +258,11 @@ def full_disk_for(folder_part: str, write):
     ("module", "folder_part"),
     [
         (feeds, "feeds"),
-        (fingerprints, ".fingerprints.json"),
-        (search, ".pagefind.json"),
+        (fingerprints, "topics.json"),
+        (search, "pagefind.json"),
         (redirects, "20240110"),
         (api, "issues.json"),
-        (seo, "sitemap.xml"),
+        (sitemap, "sitemap.xml"),
     ],
 )
 def test_a_full_disk_fails_the_build_with_a_line_naming_the_file(
@@ -281,5 +286,5 @@ def test_a_full_disk_fails_the_build_with_a_line_naming_the_file(
     assert again.warning.getvalue() == ""
     assert again.statuscode == 0
     assert (again.outdir / "feeds" / "kep-3136.xml").is_file()
-    assert (again.outdir / search.INDEX_RECORD).is_file()
-    assert not (again.outdir / build_recovery.WRITING_MARKER).exists()
+    assert (bookkeeping(again) / search.INDEX_RECORD).is_file()
+    assert not (bookkeeping(again) / build_recovery.WRITING_MARKER).exists()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lwkd_archive.facts.groups import GroupTable, load_groups
+from lwkd_archive.facts.issues import week_title
 from lwkd_archive.facts.keps import KepFacts, load_enhancements, parse_facts
 from lwkd_archive.facts.targets import parse_kep_number, parse_pr_target, split_role_text
 from lwkd_archive.facts.yaml_loader import load_yaml
@@ -31,7 +32,7 @@ from lwkd_archive.importer.references import add_roles
 
 ROLE_RE = re.compile(r"\{(?P<name>kep|sig|pr)\}`(?P<text>[^`]*)`")
 HEADING_RE = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<text>\S.*?)[ \t]*#*[ \t]*$", re.M)
-TITLE_RE = re.compile(r"Week Ending (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})$")
+
 PULL_URL_RE = re.compile(r"^https?://github\.com/[\w.-]+/[\w.-]+/pull/(?P<n>[^/?#]*)")
 ENHANCEMENTS_PR_RE = re.compile(r"enhancements(?:#|/pull/)(?P<n>\d+)")
 SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
@@ -185,7 +186,7 @@ class IssueChecker:
             previous = level
         week = front.get("week_ending")
         if titles and isinstance(week, dt.date):
-            expected = f"Week Ending {week:%B} {week.day}, {week.year}"
+            expected = week_title(week)
             title, line = titles[0][1], titles[0][2]
             # A special issue may have a title of its own; a week's title must match the week.
             if "Week Ending" in title and not title.endswith(expected):

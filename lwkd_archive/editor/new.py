@@ -7,9 +7,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from lwkd_archive.facts.issues import SUNDAY, coming_sunday, old_address, week_title
 from lwkd_archive.importer.command import project_root
 
-SUNDAY = 6
 #: Days from the week's end to publication (LWKD comes out mid-week).
 PUBLISHED_AFTER = 3
 
@@ -40,15 +40,6 @@ SECTIONS = [
 ]
 
 
-def coming_sunday(today: dt.date) -> dt.date:
-    """The Sunday that ends this week (today, when today is Sunday)."""
-    return today + dt.timedelta(days=(SUNDAY - today.weekday()) % 7)
-
-
-def title_for(week_ending: dt.date) -> str:
-    return f"Week Ending {week_ending:%B} {week_ending.day}, {week_ending.year}"
-
-
 def issue_page(week_ending: dt.date) -> str:
     """The MyST page of a new issue: front matter, title, standing sections with hints."""
     published = week_ending + dt.timedelta(days=PUBLISHED_AFTER)
@@ -58,10 +49,10 @@ def issue_page(week_ending: dt.date) -> str:
         f"date: {published.isoformat()} 06:00",
         f"week_ending: {week_ending.isoformat()}",
         f"lwkd_source: _posts/{week_ending.isoformat()}-update.md",
-        f"lwkd_url: /{published:%Y}/{published:%Y%m%d}",
+        f"lwkd_url: {old_address(published)}",
         "---",
         "",
-        f"# {title_for(week_ending)}",
+        f"# {week_title(week_ending)}",
         "",
         "% Write each section, delete the ones with nothing this week, then run `make check`.",
     ]
@@ -104,5 +95,5 @@ def run(args: argparse.Namespace, today: dt.date | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(issue_page(week_ending))
-    print(f"wrote {path}: {title_for(week_ending)}", file=sys.stderr)
+    print(f"wrote {path}: {week_title(week_ending)}", file=sys.stderr)
     return 0

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lwkd_archive.files import write_atomically
+from lwkd_archive.outputs.record import generated_outputs
 from lwkd_archive.outputs.recovery import reporting_write_errors
 from lwkd_archive.reading.domain import ArchiveDomain, kep_pagename, sig_pagename
 
@@ -22,28 +23,22 @@ def _url(app: Sphinx, pagename: str) -> str:
 
 def api_documents(app: Sphinx) -> dict[str, list[dict[str, Any]]]:
     domain: ArchiveDomain = app.env.domains["lwkd"]
-    issues = []
-    for docname in sorted(domain.issues, key=lambda d: (domain.issues[d]["week_ending"], d)):
-        record = domain.issues[docname]
-        issues.append(
-            {
-                "source": record["source"],
-                "week_ending": record["week_ending"],
-                "published": record["published"],
-                "title": record["title"],
-                "url": _url(app, docname),
-                "keps": domain.keps_of(docname),
-                "sigs": domain.groups_of(docname),
-            }
-        )
-    kep_mentions = domain.issue_mentions("kep")
+    views = domain.views
+    issues = [
+        {
+            "source": issue.source,
+            "week_ending": issue.week_ending.isoformat(),
+            "published": issue.published.isoformat().replace("+00:00", "Z"),
+            "title": issue.title,
+            "url": _url(app, issue.docname),
+            "keps": list(issue.keps),
+            "sigs": list(views.groups_of[issue.docname]),
+        }
+        for issue in views.issues
+    ]
     keps = []
-    for key in sorted(kep_mentions, key=int):
-        number = int(key)
+    for number in sorted(views.by_kep):
         facts = domain.kep_facts.get(number)
-        docs = sorted(
-            {m.docname for m in kep_mentions[key]}, key=lambda d: domain.issues[d]["week_ending"]
-        )
         keps.append(
             {
                 "number": number,
@@ -52,22 +47,18 @@ def api_documents(app: Sphinx) -> dict[str, list[dict[str, Any]]]:
                 "status": facts.status if facts else "",
                 "stage": facts.stage if facts else "",
                 "url": _url(app, kep_pagename(number)),
-                "issues": [_url(app, d) for d in docs],
+                "issues": [_url(app, i.docname) for i in views.by_kep[number]],
             }
         )
-    sig_mentions = domain.group_mentions()
     sigs = []
-    for slug in sorted(sig_mentions):
+    for slug in sorted(views.by_group):
         group = domain.group(slug)
-        docs = sorted(
-            {m.docname for m in sig_mentions[slug]}, key=lambda d: domain.issues[d]["week_ending"]
-        )
         sigs.append(
             {
                 "slug": slug,
                 "name": group.name if group else slug,
                 "url": _url(app, sig_pagename(slug)),
-                "issues": [_url(app, d) for d in docs],
+                "issues": [_url(app, i.docname) for i in views.by_group[slug]],
                 "keps": [k["number"] for k in keps if k["owning_sig"] == slug],
             }
         )
@@ -79,9 +70,11 @@ def write_api(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.builder.outdir)
+    generated = generated_outputs(app)
     with reporting_write_errors(app):
         for name, rows in api_documents(app).items():
             text = json.dumps(rows, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+            generated.add_file(f"api/{name}.json")
             write_atomically(outdir / "api" / f"{name}.json", text.encode("utf-8"))
         write_atomically(
             outdir / "_static" / "lwkd-tables.js", (STATIC / "lwkd-tables.js").read_bytes()

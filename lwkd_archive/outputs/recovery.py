@@ -28,9 +28,17 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-#: Present in the output folder from the moment the environment of a build is
-#: saved until that build has written everything; left behind by a killed build.
+#: Present in the bookkeeping folder from the moment the environment of a build
+#: is saved until that build has written everything; left behind by a killed build.
 WRITING_MARKER = ".build-incomplete"
+#: The archive's own records (fingerprints, what was generated, the search
+#: index's inputs), kept with Sphinx's environment, outside the published site.
+BOOKKEEPING = ".lwkd"
+
+
+def bookkeeping_dir(app: Sphinx) -> Path:
+    """``<doctrees>/.lwkd/<builder>``: never published, and gone with ``make clean``."""
+    return Path(app.doctreedir) / BOOKKEEPING / app.builder.name
 
 
 def describe_os_error(error: OSError) -> str:
@@ -63,7 +71,7 @@ def report_write_error(app: Sphinx, error: OSError) -> None:
 
 
 def writing_marker(app: Sphinx) -> Path:
-    return Path(app.builder.outdir) / WRITING_MARKER
+    return bookkeeping_dir(app) / WRITING_MARKER
 
 
 def mark_writing_started(app: Sphinx, env: BuildEnvironment) -> list[str]:

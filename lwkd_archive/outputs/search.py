@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,12 @@ from docutils import nodes
 from lwkd_archive.facts.groups import load_groups
 from lwkd_archive.files import write_atomically
 from lwkd_archive.outputs.record import changed_pages
-from lwkd_archive.outputs.recovery import file_size, report_write_error, reporting_write_errors
+from lwkd_archive.outputs.recovery import (
+    bookkeeping_dir,
+    file_size,
+    report_write_error,
+    reporting_write_errors,
+)
 from lwkd_archive.reading.domain import ArchiveDomain
 from lwkd_archive.warnings import ArchiveWarning, warn
 
@@ -28,6 +34,10 @@ if TYPE_CHECKING:
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 BUNDLE = "pagefind"
+#: Where Pagefind writes a new index; it replaces the bundle once whole. Pagefind
+#: adds to a folder and never removes, so writing over the old bundle would keep
+#: the entries of pages the site no longer has.
+NEXT_BUNDLE = ".pagefind-next"
 #: The pages Pagefind indexes, by folder: pages with content, not the redirects
 #: of old addresses, nor search or 404 (``**/`` also matches the folder itself).
 INDEXED_FOLDERS = {
@@ -38,9 +48,10 @@ INDEXED_FOLDERS = {
 }
 INDEXED_PAGES = "{" + ",".join(f"{name}/{glob}" for name, glob in INDEXED_FOLDERS.items()) + "}"
 #: What the last complete index was made from (each page's time and size) and
-#: what it is (each file of the bundle and its size). Removed before Pagefind
-#: starts and written when it succeeded, so a killed Pagefind leaves none.
-INDEX_RECORD = ".pagefind.json"
+#: what it is (each file of the bundle and its size), in the bookkeeping folder.
+#: Removed before Pagefind starts and written when it succeeded, so a killed
+#: Pagefind leaves none.
+INDEX_RECORD = "pagefind.json"
 
 
 def pagefind_command() -> list[str]:
@@ -106,7 +117,7 @@ def bundle_files(outdir: Path) -> dict[str, int]:
     }
 
 
-def index_is_current(outdir: Path, pages: dict[str, list[int]]) -> bool:
+def index_is_current(outdir: Path, record_path: Path, pages: dict[str, list[int]]) -> bool:
     """True when the last index was made, whole, from these very pages and is all there.
 
     False after a Pagefind that was killed or failed (no record), when a page
@@ -114,13 +125,23 @@ def index_is_current(outdir: Path, pages: dict[str, list[int]]) -> bool:
     indexing them), or when a file of the bundle is missing or cut short.
     """
     try:
-        record = json.loads((outdir / INDEX_RECORD).read_text(encoding="utf-8"))
+        record = json.loads(record_path.read_text(encoding="utf-8"))
         indexed, bundle = record["pages"], record["bundle"]
     except (OSError, ValueError, TypeError, KeyError):
         return False
     if indexed != pages or not isinstance(bundle, dict) or "pagefind.js" not in bundle:
         return False
     return all(file_size(outdir / BUNDLE / name) == size for name, size in bundle.items())
+
+
+def replace_bundle(outdir: Path) -> None:
+    """Put the index Pagefind just wrote in place of the old one, in two renames."""
+    old = outdir / f".{BUNDLE}-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if (outdir / BUNDLE).exists():
+        (outdir / BUNDLE).rename(old)
+    (outdir / NEXT_BUNDLE).rename(outdir / BUNDLE)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 class SearchIndex:
@@ -144,22 +165,23 @@ class SearchIndex:
         doctree: object,
     ) -> None:
         domain: ArchiveDomain = app.env.domains["lwkd"]
-        issue = domain.issues.get(pagename)
+        views = domain.views
+        issue = views.by_docname.get(pagename)
         if issue is None:
             return
         sections = sorted({m.section for m in domain.mentions.get(pagename, ()) if m.section})
         context["lwkd_search"] = {
-            "year": issue["week_ending"][:4],
-            "keps": domain.keps_of(pagename),
-            "sigs": domain.groups_of(pagename),
+            "year": str(issue.year),
+            "keps": list(issue.keps),
+            "sigs": list(views.groups_of[pagename]),
             "sections": sections,
             # Shown under the title in results: the issue's first paragraph.
             "summary": first_paragraph(doctree),
             "tokens": " ".join(
-                [kep_tokens(n) for n in domain.keps_of(pagename)]
+                [kep_tokens(n) for n in issue.keps]
                 + [
                     group_tokens(s, g.name if (g := domain.group(s)) else s)
-                    for s in domain.groups_of(pagename)
+                    for s in views.groups_of[pagename]
                 ]
             ),
         }
@@ -171,7 +193,7 @@ class SearchIndex:
                 {"title": "Search", "lwkd_aliases": query_aliases()},
                 "lwkd/search.html",
             )
-            yield from changed_pages(app, ".search-page.json", [page])
+            yield from changed_pages(app, "search-page", [page])
 
     def start_indexing(self, app: Sphinx):
         """Start Pagefind once every page is written, while Sphinx finishes the build.
@@ -186,17 +208,18 @@ class SearchIndex:
         if app.builder.format != "html":
             return
         self.pages = indexed_pages(outdir)
-        if index_is_current(outdir, self.pages):
+        if index_is_current(outdir, bookkeeping_dir(app) / INDEX_RECORD, self.pages):
             return
         try:
-            (outdir / INDEX_RECORD).unlink(missing_ok=True)
+            (bookkeeping_dir(app) / INDEX_RECORD).unlink(missing_ok=True)
+            shutil.rmtree(outdir / NEXT_BUNDLE, ignore_errors=True)
         except OSError as error:
             report_write_error(app, error)
             return
         command = [
             *pagefind_command(),
             "--site", str(outdir),
-            "--output-subdir", BUNDLE,
+            "--output-subdir", NEXT_BUNDLE,
             "--silent",
             "--glob", INDEXED_PAGES,
             "--exclude-selectors", ".headerlink",
@@ -216,7 +239,10 @@ class SearchIndex:
                 detail = output.strip().splitlines()[-1:] or ["no output"]
                 warn(ArchiveWarning.SEARCH, f"Pagefind could not index the site: {detail[0]}")
             elif exception is None:
-                self.record_index(app)
+                with reporting_write_errors(app):
+                    replace_bundle(Path(app.builder.outdir))
+                    self.record_index(app)
+            shutil.rmtree(Path(app.builder.outdir) / NEXT_BUNDLE, ignore_errors=True)
         if exception is None and app.builder.format == "html":
             script = STATIC / "lwkd-search.js"
             with reporting_write_errors(app):
@@ -230,7 +256,7 @@ class SearchIndex:
         record = {"pages": self.pages, "bundle": bundle_files(outdir)}
         text = json.dumps(record, sort_keys=True, separators=(",", ":"))
         with reporting_write_errors(app):
-            write_atomically(outdir / INDEX_RECORD, text.encode("utf-8"))
+            write_atomically(bookkeeping_dir(app) / INDEX_RECORD, text.encode("utf-8"))
 
 
 def setup(app: Sphinx) -> None:

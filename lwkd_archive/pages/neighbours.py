@@ -1,91 +1,31 @@
-"""The archive's issues in order: previous/next links, and the pages a new issue changes."""
+"""Previous/next links between issues, and the pages a new issue changes."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from docutils import nodes
 from sphinx.domains import Domain
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+
+    from lwkd_archive.reading.domain import ArchiveDomain
+    from lwkd_archive.reading.issues import ArchiveViews
 
 #: Pages that list the latest issues and so change whenever the timeline does.
 TIMELINE_PAGES = ("index",)
 
 
-@dataclass(frozen=True)
-class IssueEntry:
-    """One issue as the navigation, year pages and feeds need it."""
-
-    docname: str
-    title: str
-    week_ending: dt.date
-    published: dt.datetime
-    tags: tuple[str, ...]
-    summary: str
-
-    @property
-    def year(self) -> int:
-        return self.week_ending.year
-
-
-def _week_ending(metadata: dict[str, Any], published: dt.datetime) -> dt.date:
-    value = metadata.get("week_ending")
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return published.date()
-
-
-def issue_entries(env: BuildEnvironment) -> list[IssueEntry]:
-    """Every published issue (ablog post with a date), oldest first."""
-    entries = []
-    for docname, infos in getattr(env, "ablog_posts", {}).items():
-        if docname not in env.found_docs or not infos:
-            continue
-        info = infos[0]
-        published = info.get("date")
-        if not isinstance(published, dt.datetime):
-            continue
-        excerpt = info.get("excerpt") or ()
-        summary = " ".join(p.astext() for p in excerpt if isinstance(p, nodes.Node))
-        entries.append(
-            IssueEntry(
-                docname=docname,
-                title=str(info.get("title") or docname),
-                week_ending=_week_ending(env.metadata.get(docname, {}), published),
-                published=published,
-                tags=tuple(info.get("tags") or ()),
-                summary=summary,
-            )
-        )
-    entries.sort(key=lambda e: (e.week_ending, e.published, e.docname))
-    return entries
-
-
-def neighbours(entries: list[IssueEntry]) -> dict[str, tuple[IssueEntry | None, IssueEntry | None]]:
-    """Previous and next issue of each issue."""
-    result = {}
-    for i, entry in enumerate(entries):
-        prev = entries[i - 1] if i > 0 else None
-        nxt = entries[i + 1] if i + 1 < len(entries) else None
-        result[entry.docname] = (prev, nxt)
-    return result
-
-
 class TimelineDomain(Domain):
-    """Remembers the timeline of the last build, so a new issue rewrites its neighbours.
+    """Remembers what each issue page showed of the timeline, so a change rewrites it.
 
     Sphinx rewrites only documents that changed; an issue whose previous or
-    next issue changed did not, so :func:`pages_to_rewrite` names it.
+    next issue changed did not, nor did a draft whose date has come, so
+    :func:`pages_to_rewrite` names them.
     """
 
     name = "lwkd-timeline"
@@ -104,13 +44,16 @@ class TimelineDomain(Domain):
         return []
 
 
-def _link_snapshot(entries: list[IssueEntry]) -> dict[str, list[str]]:
+def link_snapshot(views: ArchiveViews) -> dict[str, list[str]]:
+    """What each issue page shows of the timeline: its neighbours, or that it is a draft."""
     snapshot = {}
-    for docname, (prev, nxt) in neighbours(entries).items():
+    for docname, (prev, nxt) in views.neighbours.items():
         snapshot[docname] = [
             f"{prev.docname}\n{prev.title}" if prev else "",
             f"{nxt.docname}\n{nxt.title}" if nxt else "",
         ]
+    for docname in views.drafts:
+        snapshot[docname] = ["draft"]
     return snapshot
 
 
@@ -118,11 +61,12 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Issues whose previous/next link changed, and the pages that list the latest issues."""
     domain = env.domains["lwkd-timeline"]
     old = domain.data["links"]
-    new = _link_snapshot(issue_entries(env))
+    archive: ArchiveDomain = env.domains["lwkd"]
+    new = link_snapshot(archive.views)
     if new == old:
         return []
     domain.data["links"] = new
-    changed = [d for d, links in new.items() if old.get(d) != links]
+    changed = [d for d, links in new.items() if old.get(d) != links and d in env.found_docs]
     return changed + [page for page in TIMELINE_PAGES if page in env.found_docs]
 
 
@@ -133,22 +77,29 @@ def add_navigation_context(
     context: dict[str, Any],
     doctree: nodes.Node | None,
 ) -> None:
-    """Give an issue page its previous and next issue and its year page."""
-    links = app.env.domains["lwkd-timeline"].data["links"].get(pagename)
-    if links is None:
-        return
-    metadata = app.env.metadata.get(pagename, {})
-    year = str(metadata.get("week_ending", ""))[:4]
-    year_url = app.builder.get_relative_uri(pagename, f"archive/{year}")
-    nav: dict[str, Any] = {"year": year, "year_url": year_url}
-    nav["published"] = str(metadata.get("date", "")).strip()
-    old_path = str(metadata.get("lwkd_url", "")).strip()
-    if old_path.startswith("/"):
-        nav["original_url"] = app.config.lwkd_upstream_url.rstrip("/") + old_path
-    for key, link in zip(("prev", "next"), links, strict=True):
-        if link:
-            docname, title = link.split("\n", 1)
-            nav[key] = {"title": title, "url": app.builder.get_relative_uri(pagename, docname)}
+    """Give an issue page its dates, its year page, and its previous and next issue."""
+    domain: ArchiveDomain = app.env.domains["lwkd"]
+    views = domain.views
+    issue = views.by_docname.get(pagename)
+    draft = issue is None
+    if draft:
+        issue = views.drafts.get(pagename)
+        if issue is None:
+            return
+    uri = app.builder.get_relative_uri
+    nav: dict[str, Any] = {
+        "year": issue.year,
+        # A draft alone in its year has no year page yet.
+        "year_url": uri(pagename, f"archive/{issue.year}") if issue.year in views.by_year else "",
+        "published": f"{issue.published:%Y-%m-%d %H:%M}",
+        "draft": draft,
+    }
+    if issue.old_address.startswith("/"):
+        nav["original_url"] = app.config.lwkd_upstream_url.rstrip("/") + issue.old_address
+    prev, nxt = views.neighbours.get(pagename, (None, None))
+    for key, neighbour in (("prev", prev), ("next", nxt)):
+        if neighbour is not None:
+            nav[key] = {"title": neighbour.title, "url": uri(pagename, neighbour.docname)}
     context["lwkd_nav"] = nav
 
 

@@ -1,15 +1,22 @@
-"""Old links keep working: a tiny page at each address lwkd.info gave an issue, and a helpful 404."""
+"""Old links keep working: a page at each address an issue had, and a helpful 404.
+
+An issue's addresses are permanent: the two lwkd.info gave it
+(``/2022/20220209``), and, for an imported issue, the one it had while it was
+written here with ``make new`` (``issues/2026-08-16.html``), since the issue
+moves to ``archive/2026/`` once LWKD's repository has it.
+"""
 
 from __future__ import annotations
 
 import html
 import posixpath
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lwkd_archive.config import site_url
+from lwkd_archive.facts.issues import OLD_ADDRESS_RE
 from lwkd_archive.files import write_atomically
-from lwkd_archive.outputs.record import Fingerprints, changed_pages, fingerprint
+from lwkd_archive.outputs.record import changed_pages, fingerprint, fingerprints, generated_outputs
 from lwkd_archive.outputs.recovery import reporting_write_errors
 from lwkd_archive.reading.domain import ArchiveDomain
 from lwkd_archive.warnings import ArchiveWarning, warn
@@ -17,7 +24,6 @@ from lwkd_archive.warnings import ArchiveWarning, warn
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-OLD_PATH_RE = re.compile(r"^/(?P<year>\d{4})/(?P<stamp>\d{8})$")
 
 REDIRECT = """<!DOCTYPE html>
 <html lang="en">
@@ -37,22 +43,45 @@ REDIRECT = """<!DOCTYPE html>
 
 
 def old_pages(domain: ArchiveDomain, *, report: bool = True) -> dict[str, str]:
-    """Old address (``/2022/20220209``) to the docname of the issue it names."""
+    """Old address (``/2022/20220209``) to the docname of the published issue it names."""
     pages: dict[str, str] = {}
-    for docname in sorted(domain.issues):
-        old = domain.issues[docname]["lwkd_url"]
-        if not OLD_PATH_RE.match(old):
+    for issue in sorted(domain.views.issues, key=lambda i: i.docname):
+        old = issue.old_address
+        if not OLD_ADDRESS_RE.match(old):
             continue
         if old in pages:
             if not report:
                 continue
             warn(
                 ArchiveWarning.REDIRECT,
-                f"{old} is the old address of both {pages[old]} and {docname}; it leads to {pages[old]}",
-                location=docname,
+                f"{old} is the old address of both {pages[old]} and {issue.docname}; "
+                f"it leads to {pages[old]}",
+                location=issue.docname,
             )
             continue
-        pages[old] = docname
+        pages[old] = issue.docname
+    return pages
+
+
+#: Where ``make new`` writes an issue, and so its address until it is imported.
+WRITTEN_HERE = "issues"
+
+
+def written_here_pages(app: Sphinx, domain: ArchiveDomain) -> dict[str, str]:
+    """``issues/<name>.html`` to each imported issue, unless a page of that name is there.
+
+    An issue written here keeps its first address once imported; every
+    imported issue has one, since which of them were written here first is
+    not in the sources (the page of ``source/issues/`` steps aside, or is removed).
+    """
+    pages = {}
+    for issue in domain.views.issues:
+        folder, _, name = issue.docname.partition("/")
+        if folder == WRITTEN_HERE or "/" not in name:
+            continue
+        alias = f"{WRITTEN_HERE}/{name.rsplit('/', 1)[1]}"
+        if alias not in app.env.found_docs:
+            pages.setdefault(f"{alias}{app.builder.out_suffix}", issue.docname)
     return pages
 
 
@@ -60,8 +89,8 @@ def redirect_page(app: Sphinx, from_path: str, docname: str, title: str) -> byte
     """The page at ``from_path`` (relative to the site root) that sends readers to ``docname``."""
     target_path = app.builder.get_target_uri(docname)
     target = posixpath.relpath(target_path, posixpath.dirname(from_path) or ".")
-    base = (app.config.html_baseurl or "").rstrip("/")
-    canonical = f"{base}/{target_path}" if base else target
+    base = site_url(app.config)
+    canonical = base + target_path if base else target
     text = REDIRECT.format(
         title=html.escape(title),
         target=html.escape(target, quote=True),
@@ -77,23 +106,29 @@ def redirect_paths(old: str) -> tuple[str, str]:
 
 
 def write_redirects(app: Sphinx, exception: Exception | None) -> None:
-    """Write ``2022/20220209/index.html`` and ``2022/20220209.html`` for every issue.
+    """Write ``2022/20220209/index.html``, ``2022/20220209.html`` and ``issues/<name>.html``.
 
     Only the addresses whose issue, title or page changed are written: comparing
-    some 700 files on each build would cost more than the rest of a rebuild.
+    some 1,000 files on each build would cost more than the rest of a rebuild.
     """
     if exception is not None or app.builder.format != "html":
         return
     domain: ArchiveDomain = app.env.domains["lwkd"]
     outdir = Path(app.builder.outdir)
-    marks = Fingerprints(outdir / ".redirects.json")
-    shared = (app.config.html_baseurl, REDIRECT)
+    marks = fingerprints(app, "redirects")
+    generated = generated_outputs(app)
+    shared = (site_url(app.config), REDIRECT)
+    titles = {i.docname: i.title for i in domain.views.issues}
+    addresses = [(old, redirect_paths(old), d) for old, d in old_pages(domain).items()]
+    addresses += [(path, (path,), d) for path, d in written_here_pages(app, domain).items()]
     with reporting_write_errors(app):
-        for old, docname in old_pages(domain).items():
-            title = domain.issues[docname]["title"]
+        for key, paths, docname in addresses:
+            generated.files.update(paths)
+            title = titles[docname]
             digest = fingerprint(shared, docname, title, app.builder.get_target_uri(docname))
-            paths = redirect_paths(old)
-            if marks.is_current(old, digest, outdir / paths[0]) and (outdir / paths[1]).exists():
+            if marks.is_current(key, digest, outdir / paths[0]) and all(
+                (outdir / path).exists() for path in paths[1:]
+            ):
                 continue
             for path in paths:
                 write_atomically(outdir / path, redirect_page(app, path, docname, title))
@@ -105,9 +140,9 @@ def not_found_page(app: Sphinx):
     if app.builder.format != "html":
         return
     domain: ArchiveDomain = app.env.domains["lwkd"]
-    base = (app.config.html_baseurl or "").rstrip("/") + "/"
+    base = site_url(app.config) or "/"
     old = {
         o: base + app.builder.get_target_uri(d) for o, d in old_pages(domain, report=False).items()
     }
     context = {"title": "Page not found", "lwkd_base": base, "lwkd_old_pages": old}
-    yield from changed_pages(app, ".404-page.json", [("404", context, "lwkd/404.html")])
+    yield from changed_pages(app, "404-page", [("404", context, "lwkd/404.html")])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lwkd_archive.facts.groups import is_group_slug
 from lwkd_archive.outputs.record import changed_pages
 from lwkd_archive.outputs.search import group_tokens, kep_tokens
 from lwkd_archive.reading.domain import ArchiveDomain, Mention, kep_pagename, sig_pagename
+from lwkd_archive.reading.issues import Issue
 from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:
@@ -23,19 +25,21 @@ SENTENCES_PER_ISSUE = 3
 
 
 def _issue_rows(
-    domain: ArchiveDomain, mentions: list[Mention], *, name_keps: bool = False
+    domain: ArchiveDomain,
+    issues: list[Issue],
+    mentions_in: Callable[[str], list[Mention]],
+    *,
+    name_keps: bool = False,
 ) -> list[dict[str, Any]]:
     """Issues that mention a KEP or group, newest first, with sections and sentences.
 
+    ``mentions_in(docname)`` gives what the issue said of the KEP or group;
     ``name_keps``: a group's page says which of its KEPs a sentence is about.
     """
-    by_doc: dict[str, list[Mention]] = {}
-    for mention in mentions:
-        by_doc.setdefault(mention.docname, []).append(mention)
     rows = []
-    for docname, found in by_doc.items():
-        issue = domain.issues[docname]
-        quotes = []
+    for issue in issues:
+        found = mentions_in(issue.docname)
+        quotes: list[dict[str, Any]] = []
         for mention in found:
             quote = {
                 "section": mention.section,
@@ -49,9 +53,9 @@ def _issue_rows(
                 quotes.append(quote)
         rows.append(
             {
-                "docname": docname,
-                "title": issue["title"],
-                "week_ending": issue["week_ending"],
+                "docname": issue.docname,
+                "title": issue.title,
+                "week_ending": issue.week_ending.isoformat(),
                 "sections": sorted({m.section for m in found if m.section}),
                 "quotes": quotes[:SENTENCES_PER_ISSUE],
             }
@@ -63,7 +67,7 @@ def _issue_rows(
 def _kep_summary(domain: ArchiveDomain, number: int) -> dict[str, Any]:
     facts = domain.kep_facts.get(number)
     # A group's slug becomes a page's path: anything else is never linked to.
-    owning = facts.owning_sig if facts and is_group_slug(facts.owning_sig) else ""
+    owning = domain.owning_group(number)
     group = domain.group(owning) if owning else None
     return {
         "number": number,
@@ -87,16 +91,28 @@ def _kep_summary(domain: ArchiveDomain, number: int) -> dict[str, Any]:
     }
 
 
+def group_mentions_in(domain: ArchiveDomain, docname: str, slug: str) -> list[Mention]:
+    """What an issue said of a group: the group named, or a KEP the group owns."""
+    owners = domain.views.owners
+    return [
+        m
+        for m in domain.mentions.get(docname, ())
+        if (m.kind == "sig" and m.key == slug)
+        or (m.kind == "kep" and owners.get(int(m.key)) == slug)
+    ]
+
+
 def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
     """Every KEP and group page with its context, and the two indexes."""
     domain: ArchiveDomain = app.env.domains["lwkd"]
+    views = domain.views
     pages = []
-    kep_mentions = domain.issue_mentions("kep")
     kep_rows = []
-    for key in sorted(kep_mentions, key=int):
-        number = int(key)
+    for number in sorted(views.by_kep):
         summary = _kep_summary(domain, number)
-        issues = _issue_rows(domain, kep_mentions[key])
+        issues = _issue_rows(
+            domain, views.by_kep[number], lambda d, n=number: domain.mentions_of(d, "kep", str(n))
+        )
         summary["issue_count"] = len(issues)
         kep_rows.append(summary)
         pages.append(
@@ -111,18 +127,22 @@ def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
                 "lwkd/kep.html",
             )
         )
-    sig_mentions = domain.group_mentions()
     owned: dict[str, list[dict[str, Any]]] = {}
     for row in kep_rows:
         if row["owning_sig"]:
             owned.setdefault(row["owning_sig"], []).append(row)
     sig_rows = []
-    for slug in sorted(set(sig_mentions) | set(owned)):
+    for slug in sorted(set(views.by_group) | set(owned)):
         if not is_group_slug(slug):
             warn(ArchiveWarning.SIG, f"{slug!r} is not a group's slug; no page is made for it")
             continue
         group = domain.group(slug)
-        issues = _issue_rows(domain, sig_mentions.get(slug, []), name_keps=True)
+        issues = _issue_rows(
+            domain,
+            views.by_group.get(slug, []),
+            lambda d, s=slug: group_mentions_in(domain, d, s),
+            name_keps=True,
+        )
         renamed = domain.group(group.renamed_to) if group and group.renamed_to else None
         info = {
             "slug": slug,
@@ -168,7 +188,7 @@ def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
 def generate_xref_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """Yield the KEP and group pages whose content changed since the last build."""
     if app.builder.format == "html":
-        yield from changed_pages(app, "keps/.fingerprints.json", build_pages(app))
+        yield from changed_pages(app, "topics", build_pages(app))
 
 
 def add_issue_topics(
@@ -176,16 +196,17 @@ def add_issue_topics(
 ) -> None:
     """Give an issue page the KEPs and groups it mentions, linked to their pages."""
     domain: ArchiveDomain = app.env.domains["lwkd"]
-    if pagename not in domain.issues:
+    views = domain.views
+    issue = views.by_docname.get(pagename)
+    if issue is None:
         return
     uri = app.builder.get_relative_uri
     context["lwkd_issue"] = {
-        "keps": [
-            (n, domain.kep_title(n), uri(pagename, kep_pagename(n)))
-            for n in domain.keps_of(pagename)
-        ],
+        "keps": [(n, domain.kep_title(n), uri(pagename, kep_pagename(n))) for n in issue.keps],
         "sigs": [
             (s, (g.name if (g := domain.group(s)) else s), uri(pagename, sig_pagename(s)))
-            for s in domain.groups_of(pagename)
+            for s in views.groups_of[pagename]
+            # Only a group's slug is a page's path.
+            if is_group_slug(s)
         ],
     }

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from lwkd_archive.outputs.record import changed_pages
-from lwkd_archive.pages.neighbours import IssueEntry, issue_entries
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sphinx.application import Sphinx
+
+    from lwkd_archive.reading.domain import ArchiveDomain
+    from lwkd_archive.reading.issues import Issue
 
 ARCHIVE_INDEX = "archive/index"
 
@@ -20,7 +21,7 @@ def year_pagename(year: int) -> str:
     return f"archive/{year}"
 
 
-def _row(entry: IssueEntry) -> dict[str, str]:
+def _row(entry: Issue) -> dict[str, str]:
     return {
         "docname": entry.docname,
         "title": entry.title,
@@ -34,9 +35,8 @@ def generate_year_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
     """Yield the overview and the year pages whose issues changed (or that are missing)."""
     if app.builder.format != "html":
         return
-    by_year: dict[int, list[IssueEntry]] = defaultdict(list)
-    for entry in issue_entries(app.env):
-        by_year[entry.year].append(entry)
+    domain: ArchiveDomain = app.env.domains["lwkd"]
+    by_year = domain.views.by_year
     years = sorted(by_year, reverse=True)
     overview = [{"year": y, "count": len(by_year[y]), "pagename": year_pagename(y)} for y in years]
     pages = [
@@ -52,7 +52,7 @@ def generate_year_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
             "older_year": years[i + 1] if i + 1 < len(years) else None,
         }
         pages.append((year_pagename(year), context, "lwkd/archive_year.html"))
-    yield from changed_pages(app, "archive/.fingerprints.json", pages)
+    yield from changed_pages(app, "years", pages)
 
 
 def setup(app: Sphinx) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,8 +14,10 @@ from sphinx import addnodes
 from sphinx.domains import Domain
 from sphinx.util.nodes import make_refnode
 
-from lwkd_archive.facts.groups import Group, load_groups
+from lwkd_archive.facts.groups import Group, is_group_slug, load_groups
 from lwkd_archive.facts.keps import KepFacts, parse_facts
+from lwkd_archive.reading.issues import ArchiveViews, Issue, build_views
+from lwkd_archive.reading.tags import kep_tag
 from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:
@@ -51,16 +52,26 @@ class Mention:
     lwkd_title: str  # for KEPs: the title the writer gave it, if any
 
 
-def _published(value: object) -> str:
-    """ISO 8601 (UTC) of a front-matter date such as ``2022-02-09 05:20``."""
-    text = str(value or "").strip()
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return ""
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A front-matter date as an aware UTC datetime (dates without a zone are UTC)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def _week_ending(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _excerpt_text(info: dict[str, Any]) -> str:
+    return " ".join(p.astext() for p in info.get("excerpt") or () if isinstance(p, nodes.Node))
 
 
 def _sentence_around(node: nodes.Node) -> str:
@@ -108,15 +119,27 @@ class ArchiveDomain(Domain):
     name = "lwkd"
     label = "LWKD Archive"
     initial_data: dict[str, Any] = {  # noqa: RUF012 (Sphinx's API)
-        "issues": {},  # docname -> issue record
+        "issues": {},  # docname -> Issue (published or not)
         "mentions": {},  # docname -> [Mention]
         "facts_digest": "",  # of the KEP facts the pages were last written with
     }
-    data_version = 1
+    data_version = 2
 
     @property
-    def issues(self) -> dict[str, dict[str, str]]:
+    def issues(self) -> dict[str, Issue]:
+        """Every page read as an issue, published or not: use :attr:`views` for outputs."""
         return self.data["issues"]
+
+    @property
+    def views(self) -> ArchiveViews:
+        """The published issues and their views, computed once per build (not pickled)."""
+        views = getattr(self, "_views", None)
+        if views is None:
+            views = self._views = build_views(self.issues.values(), self.owning_group)
+        return views
+
+    def _forget_views(self) -> None:
+        self._views = None
 
     @property
     def mentions(self) -> dict[str, list[Mention]]:
@@ -125,6 +148,7 @@ class ArchiveDomain(Domain):
     def clear_doc(self, docname: str) -> None:
         self.issues.pop(docname, None)
         self.mentions.pop(docname, None)
+        self._forget_views()
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
@@ -132,20 +156,13 @@ class ArchiveDomain(Domain):
                 self.issues[docname] = otherdata["issues"][docname]
             if docname in otherdata["mentions"]:
                 self.mentions[docname] = otherdata["mentions"][docname]
+        self._forget_views()
 
     # -- reading ---------------------------------------------------------------
 
     def collect(self, docname: str, doctree: nodes.document) -> None:
-        metadata = self.env.metadata.get(docname, {})
-        if metadata.get("week_ending"):
-            title = doctree.next_node(nodes.title)
-            self.issues[docname] = {
-                "source": str(metadata.get("lwkd_source", "")).strip(),
-                "week_ending": str(metadata["week_ending"]).strip(),
-                "published": _published(metadata.get("date")),
-                "title": title.astext() if title else docname,
-                "lwkd_url": str(metadata.get("lwkd_url", "")).strip(),
-            }
+        """Record the page's mentions, and the page as an :class:`Issue` when it is one."""
+        self._forget_views()
         found = []
         for node in doctree.findall(addnodes.pending_xref):
             if node.get("refdomain") != "lwkd":
@@ -164,44 +181,80 @@ class ArchiveDomain(Domain):
             )
         if found:
             self.mentions[docname] = found
+        issue = self._issue_of(docname, doctree, found)
+        if issue is not None:
+            self.issues[docname] = issue
+
+    def _issue_of(
+        self, docname: str, doctree: nodes.document, found: list[Mention]
+    ) -> Issue | None:
+        """The page as an issue: an ablog post with a date, whose week is known.
+
+        ablog decides what a post is (``blog_post_pattern``, ``blogpost: true``);
+        a post's week is its ``week_ending``. A page that has one without the
+        other is reported, so no page is an issue in some lists and not others.
+        """
+        metadata = self.env.metadata.get(docname, {})
+        infos = getattr(self.env, "ablog_posts", {}).get(docname) or []
+        info = infos[0] if infos else None
+        date = info.get("date") if info else None
+        written_week = metadata.get("week_ending")
+        if info is None or not isinstance(date, dt.datetime):
+            if written_week:
+                warn(
+                    ArchiveWarning.ISSUE,
+                    "the page has a week_ending but is not a dated blog post, so it is not "
+                    "listed as an issue: add `blogpost: true` and a `date` to its front matter",
+                    location=(docname, 1),
+                )
+            return None
+        week = _week_ending(written_week) if written_week else None
+        if week is None:
+            reason = (
+                f"week_ending {written_week!r} is not a date"
+                if written_week
+                else ("the post has no week_ending")
+            )
+            warn(
+                ArchiveWarning.ISSUE,
+                f"{reason}: write `week_ending: YYYY-MM-DD` in its front matter "
+                "(its week is taken from its date until then)",
+                location=(docname, 1),
+            )
+            week = date.date()
+        title = doctree.next_node(nodes.title)
+        keps = tuple(sorted({int(m.key) for m in found if m.kind == "kep"}))
+        groups = tuple(sorted({m.key for m in found if m.kind == "sig"}))
+        automatic = {kep_tag(n) for n in keps} | set(groups)
+        return Issue(
+            docname=docname,
+            title=str(info.get("title") or (title.astext() if title else docname)),
+            week_ending=week,
+            published=_utc(date),
+            summary=_excerpt_text(info),
+            old_address=str(metadata.get("lwkd_url", "")).strip(),
+            source=str(metadata.get("lwkd_source", "")).strip(),
+            keps=keps,
+            groups=groups,
+            other_tags=tuple(
+                t for t in dict.fromkeys(info.get("tags") or ()) if t not in automatic
+            ),
+        )
 
     # -- questions the pages ask -------------------------------------------------
 
-    def issue_mentions(self, kind: str) -> dict[str, list[Mention]]:
-        """Mentions in issues (not other pages) by KEP number or group slug."""
-        by_key: dict[str, list[Mention]] = defaultdict(list)
-        for docname, mentions in self.mentions.items():
-            if docname not in self.issues:
-                continue
-            for mention in mentions:
-                if mention.kind == kind:
-                    by_key[mention.key].append(mention)
-        return by_key
-
-    def group_mentions(self) -> dict[str, list[Mention]]:
-        """Mentions in issues that concern each group: the group named, or a KEP it owns."""
-        by_group = self.issue_mentions("sig")
-        for key, mentions in self.issue_mentions("kep").items():
-            owner = self.owning_group(int(key))
-            if owner:
-                by_group[owner].extend(mentions)
-        return by_group
+    def mentions_of(self, docname: str, kind: str, key: str) -> list[Mention]:
+        """The mentions of one KEP (number as text) or group in one page."""
+        return [m for m in self.mentions.get(docname, ()) if m.kind == kind and m.key == key]
 
     def owning_group(self, number: int) -> str:
-        """The slug of the group that owns a KEP (from its kep.yaml), or ''."""
+        """The slug of the group that owns a KEP (from its kep.yaml), or ''.
+
+        Only a group's slug counts: it becomes a page's path.
+        """
         facts = self.kep_facts.get(number)
-        return facts.owning_sig if facts else ""
-
-    def groups_of(self, docname: str) -> list[str]:
-        """The groups an issue concerns: those it names and those owning a KEP it mentions."""
-        owners = {self.owning_group(n) for n in self.keps_of(docname)} - {""}
-        return sorted(owners.union(self.sigs_of(docname)))
-
-    def keps_of(self, docname: str) -> list[int]:
-        return sorted({int(m.key) for m in self.mentions.get(docname, ()) if m.kind == "kep"})
-
-    def sigs_of(self, docname: str) -> list[str]:
-        return sorted({m.key for m in self.mentions.get(docname, ()) if m.kind == "sig"})
+        owner = facts.owning_sig if facts else ""
+        return owner if is_group_slug(owner) else ""
 
     def lwkd_kep_title(self, number: int) -> str:
         """The longest title writers gave the KEP, newest issue first, for KEPs without facts."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
@@ -14,23 +12,21 @@ def kep_tag(number: int | str) -> str:
     return f"KEP-{number}"
 
 
-def issue_tags(document: nodes.document, owning_group: Callable[[int], str]) -> list[str]:
-    """Tags for the KEPs and groups the page's roles refer to, in first-mention order,
-    then the groups that own those KEPs (an issue about KEP-3136 concerns its SIG)."""
+def issue_tags(document: nodes.document) -> list[str]:
+    """Tags for the KEPs and groups the page's roles refer to, in first-mention order.
+
+    Only what the page itself says: the group that owns a KEP comes from the KEP
+    facts, which change without the page, so the archive's views add it per build.
+    """
     tags: list[str] = []
-    owners: list[str] = []
     for node in document.findall(addnodes.pending_xref):
         if node.get("refdomain") != "lwkd":
             continue
         # Groups are tagged by slug (``sig-node``), so ``SIG Node`` and ``sig-node`` are one tag.
-        if node["reftype"] == "kep":
-            tag = kep_tag(node["reftarget"])
-            owners.append(owning_group(int(node["reftarget"])))
-        else:
-            tag = node["reftarget"]
+        tag = kep_tag(node["reftarget"]) if node["reftype"] == "kep" else node["reftarget"]
         if tag not in tags:
             tags.append(tag)
-    return tags + [o for o in dict.fromkeys(owners) if o and o not in tags]
+    return tags
 
 
 class AddReferenceTags(SphinxTransform):
@@ -46,7 +42,7 @@ class AddReferenceTags(SphinxTransform):
         docinfo = next(iter(self.document.findall(nodes.docinfo)), None)
         if docinfo is None:
             return
-        tags = issue_tags(self.document, self.env.domains["lwkd"].owning_group)
+        tags = issue_tags(self.document)
         if not tags:
             return
         for field in docinfo.findall(nodes.field):
