@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.test_timeline import read, rebuild
+from tests.test_timeline import ATOM, read, rebuild
 
 NEW_ISSUE = """\
 ---
@@ -51,15 +52,20 @@ def test_roles_link_to_kep_and_group_pages_and_github(app):
 @pytest.mark.sphinx("html", testroot="xref-bad")
 def test_bad_targets_warn_at_their_line(app):
     app.build()
-    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue()).splitlines()
     source = app.srcdir / "issues" / "2024-01-07.md"
-    assert f"{source}:11: WARNING: 'abc' is not a KEP number" in warnings
-    assert (
+    assert len(warnings) == 3, warnings
+    kep, sig, pr = warnings
+    assert kep.startswith(f"{source}:11: WARNING: 'abc' is not a KEP number")
+    assert kep.endswith(" [lwkd.kep]")
+    assert sig.startswith(
         f"{source}:13: WARNING: 'nodes' names no SIG, working group or committee: did you mean"
-        in warnings
     )
-    assert f"{source}:15: WARNING: 'kubernetes/enhancements#pull' is not a pull request" in warnings
-    assert warnings.count("[lwkd.") == 3
+    assert sig.endswith(" [lwkd.sig]")
+    assert pr.startswith(
+        f"{source}:15: WARNING: 'kubernetes/enhancements#pull' is not a pull request"
+    )
+    assert pr.endswith(" [lwkd.pr]")
 
 
 # The same week as NEW_ISSUE, with pull requests shown as the KEPs they promote.
@@ -210,7 +216,9 @@ def test_api_json(app):
 def test_new_issue_updates_kep_pages_and_nothing_unrelated(app, make_app):
     app.build()
     unrelated = app.outdir / "keps" / "4000.html"
+    unrelated_feed = app.outdir / "feeds" / "kep-4000.xml"
     before = unrelated.stat().st_mtime_ns
+    feed_before = unrelated_feed.stat().st_mtime_ns
     (app.srcdir / "issues" / "2024-01-21.md").write_text(NEW_ISSUE, encoding="utf-8")
     again = rebuild(app, make_app)
     assert again.warning.getvalue() == ""
@@ -220,9 +228,23 @@ def test_new_issue_updates_kep_pages_and_nothing_unrelated(app, make_app):
     assert '<td data-value="3">3</td>' in read(again, "keps/index")
     keps = json.loads((again.outdir / "api" / "keps.json").read_text())
     assert len(next(k for k in keps if k["number"] == 3136)["issues"]) == 3
-    assert "kep-3136" in (again.outdir / "feeds" / "kep-3136.xml").read_text().lower()
-    assert "January 21, 2024" in (again.outdir / "feeds" / "kep-3136.xml").read_text()
+    # The KEP's feed has the new issue first, then every earlier issue that mentions it.
+    feed = ET.parse(again.outdir / "feeds" / "kep-3136.xml").getroot()
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "Week Ending January 21, 2024",
+        "Week Ending January 14, 2024",
+        "Week Ending January 7, 2024",
+    ]
+    newest = entries[0]
+    assert (
+        newest.find(f"{ATOM}link").get("href") == "https://archive.example/issues/2024-01-21.html"
+    )
+    assert newest.findtext(f"{ATOM}summary") == "KEP-3136 graduates to GA."
+    for entry in entries:
+        assert "KEP-3136" in [c.get("label") for c in entry.findall(f"{ATOM}category")]
     assert unrelated.stat().st_mtime_ns == before
+    assert unrelated_feed.stat().st_mtime_ns == feed_before
 
 
 @pytest.mark.sphinx("html", testroot="xref", srcdir="xref-drop-mention")
