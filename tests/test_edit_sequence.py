@@ -257,6 +257,10 @@ def test_each_edit_gives_the_site_of_a_clean_build(project):
     )
     site = project.check(html_title="The Weekly Archive")
     assert "issues/2099-01-04.html" in site
+    draft = site["issues/2099-01-04.html"]
+    assert b"<strong>Draft</strong>" in draft
+    assert b"data-pagefind-body" not in draft
+    assert b"lwkd.info/2099" not in draft
     assert b"2099" not in site["feeds/atom.xml"] + site["feeds/kep-3136.xml"]
     assert b"2099" not in site["sitemap.xml"] + site["api/issues.json"]
     assert "archive/2099.html" not in site

@@ -94,7 +94,8 @@ def add_navigation_context(
         "published": f"{issue.published:%Y-%m-%d %H:%M}",
         "draft": draft,
     }
-    if issue.old_address.startswith("/"):
+    # A draft is not on lwkd.info yet.
+    if issue.old_address.startswith("/") and not draft:
         nav["original_url"] = app.config.lwkd_upstream_url.rstrip("/") + issue.old_address
     prev, nxt = views.neighbours.get(pagename, (None, None))
     for key, neighbour in (("prev", prev), ("next", nxt)):
