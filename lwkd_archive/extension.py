@@ -8,7 +8,7 @@ import lwkd_archive
 from lwkd_archive import config
 from lwkd_archive.outputs import api, feeds, record, search, sitemap
 from lwkd_archive.outputs import recovery as build_recovery
-from lwkd_archive.pages import design_assets, redirects, seo, templating, topics, years
+from lwkd_archive.pages import design_assets, redirects, search_page, seo, templating, topics, years
 from lwkd_archive.pages import neighbours as timeline
 from lwkd_archive.reading import anchors, blog, domain, inert, nesting, tags
 from lwkd_archive.reading import roles as archive_roles
@@ -56,6 +56,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     feeds.setup(app)
     # Search with Pagefind, which finds KEP numbers; Sphinx's own search is switched off.
     search.setup(app)
+    app.connect("html-collect-pages", search_page.search_page)
     # Old lwkd.info addresses lead to their issue; a 404 page that helps.
     app.connect("build-finished", redirects.write_redirects)
     # Every generated output is recorded; what the last build made and this one does

@@ -16,7 +16,7 @@ from lwkd_archive.files import WriteError
 from lwkd_archive.outputs import api, feeds, search, sitemap
 from lwkd_archive.outputs import record as fingerprints
 from lwkd_archive.outputs import recovery as build_recovery
-from lwkd_archive.pages import redirects
+from lwkd_archive.pages import generated, redirects
 from tests.test_timeline import NEW_ISSUE, rebuild
 
 #: An issue naming many KEPs: each is a tag, so the issue is in that many feeds.
@@ -237,7 +237,7 @@ def test_a_generated_page_sphinx_failed_to_write_is_written_again(project, make_
     again = rebuild(app, make_app)
     page = (again.outdir / "keps" / "3136.html").read_text(encoding="utf-8")
     assert page.rstrip().endswith("</html>")
-    assert fingerprints.is_whole_html_page(again.outdir / "keps" / "3136.html")
+    assert generated.is_whole_html_page(again.outdir / "keps" / "3136.html")
 
 
 def bookkeeping(app) -> Path:

@@ -19,7 +19,6 @@ from docutils import nodes
 
 from lwkd_archive.facts.groups import load_groups
 from lwkd_archive.files import write_atomically
-from lwkd_archive.outputs.record import changed_pages
 from lwkd_archive.outputs.recovery import (
     bookkeeping_dir,
     file_size,
@@ -145,7 +144,7 @@ def replace_bundle(outdir: Path) -> None:
 
 
 class SearchIndex:
-    """Page context for Pagefind, the search page, and running Pagefind after the build."""
+    """Page context for Pagefind, and running Pagefind after the build."""
 
     def __init__(self) -> None:
         self.process: subprocess.Popen[str] | None = None
@@ -185,15 +184,6 @@ class SearchIndex:
                 ]
             ),
         }
-
-    def search_page(self, app: Sphinx):
-        if app.builder.format == "html":
-            page = (
-                "search",
-                {"title": "Search", "lwkd_aliases": query_aliases()},
-                "lwkd/search.html",
-            )
-            yield from changed_pages(app, "search-page", [page])
 
     def start_indexing(self, app: Sphinx):
         """Start Pagefind once every page is written, while Sphinx finishes the build.
@@ -263,7 +253,6 @@ def setup(app: Sphinx) -> None:
     index = SearchIndex()
     app.connect("builder-inited", index.builder_inited)
     app.connect("html-page-context", index.page_context)
-    app.connect("html-collect-pages", index.search_page)
     # Last: every other generated page is written when Pagefind starts.
     app.connect("html-collect-pages", index.start_indexing, priority=900)
     # Last: Pagefind runs while the other build-finished work is done.

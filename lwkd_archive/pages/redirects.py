@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING
 from lwkd_archive.config import site_url
 from lwkd_archive.facts.issues import OLD_ADDRESS_RE
 from lwkd_archive.files import write_atomically
-from lwkd_archive.outputs.record import changed_pages, fingerprint, fingerprints, generated_outputs
+from lwkd_archive.outputs.record import fingerprint, fingerprints, generated_outputs
 from lwkd_archive.outputs.recovery import reporting_write_errors
+from lwkd_archive.pages.generated import changed_pages
 from lwkd_archive.reading.domain import ArchiveDomain
 from lwkd_archive.warnings import ArchiveWarning, warn
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from lwkd_archive.facts.groups import is_group_slug
-from lwkd_archive.outputs.record import changed_pages
 from lwkd_archive.outputs.search import group_tokens, kep_tokens
+from lwkd_archive.pages.generated import changed_pages
 from lwkd_archive.reading.domain import ArchiveDomain, Mention, kep_pagename, sig_pagename
 from lwkd_archive.reading.issues import Issue
 from lwkd_archive.warnings import ArchiveWarning, warn

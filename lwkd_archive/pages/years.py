@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lwkd_archive.outputs.record import changed_pages
+from lwkd_archive.pages.generated import changed_pages
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
