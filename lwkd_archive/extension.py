@@ -58,7 +58,8 @@ def setup(app: Sphinx) -> dict[str, object]:
     search.setup(app)
     app.connect("html-collect-pages", search_page.search_page)
     # Old lwkd.info addresses lead to their issue; a 404 page that helps.
-    app.connect("build-finished", redirects.write_redirects)
+    # Before Pagefind starts (900): issues/ holds both issues and redirects.
+    app.connect("html-collect-pages", redirects.write_redirects, priority=800)
     # Every generated output is recorded; what the last build made and this one does
     # not (a page, feed, old address) is deleted, as is a removed document's page.
     record.setup(app)

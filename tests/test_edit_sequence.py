@@ -363,3 +363,17 @@ def test_edits_on_the_full_archive_give_the_site_of_a_clean_build(corpus, tmp_pa
     )
     site = same_as_clean("a new issue")
     assert b"2025-07-06" in site["feeds/kep-3136.xml"]
+
+
+def test_a_rebuild_with_nothing_changed_runs_no_pagefind(project, monkeypatch):
+    """The first build's record of what Pagefind indexed holds every page of issues/,
+    the redirects of imported issues too, so the next build finds the index current."""
+    from tests.test_hostile_build import pagefind_runs
+
+    runs = pagefind_runs(monkeypatch)
+    site = project.check()
+    assert "issues/2024-01-07.html" in site  # the redirect of an imported issue
+    assert len(runs) == 2  # the incremental build and the clean one
+    again = build(project.src, project.incremental)
+    assert "0 added, 0 changed, 0 removed" in again.status.getvalue()
+    assert len(runs) == 2

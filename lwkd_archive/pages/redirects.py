@@ -23,6 +23,8 @@ from lwkd_archive.reading.domain import ArchiveDomain
 from lwkd_archive.warnings import ArchiveWarning, warn
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sphinx.application import Sphinx
 
 
@@ -106,13 +108,17 @@ def redirect_paths(old: str) -> tuple[str, str]:
     return f"{old.lstrip('/')}/index.html", f"{old.lstrip('/')}.html"
 
 
-def write_redirects(app: Sphinx, exception: Exception | None) -> None:
+def write_redirects(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
     """Write ``2022/20220209/index.html``, ``2022/20220209.html`` and ``issues/<name>.html``.
 
-    Only the addresses whose issue, title or page changed are written: comparing
-    some 1,000 files on each build would cost more than the rest of a rebuild.
+    Written with the generated pages (``html-collect-pages``), before Pagefind
+    looks at the site: ``issues/`` is a folder it indexes, and the record of
+    what it indexed must hold the redirects of this build. Only the addresses
+    whose issue, title or page changed are written: comparing some 1,000 files
+    on each build would cost more than the rest of a rebuild.
     """
-    if exception is not None or app.builder.format != "html":
+    yield from ()
+    if app.builder.format != "html":
         return
     domain: ArchiveDomain = app.env.domains["lwkd"]
     outdir = Path(app.builder.outdir)
