@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     print(
         f"{summary.line()} ({summary.written} files written, {summary.removed} removed, "
-        f"{len(facts)} KEPs with facts, {elapsed:.1f} s)",
+        f"{summary.reused} posts reused unchanged, {len(facts)} KEPs with facts, {elapsed:.1f} s)",
         file=sys.stderr,
     )
     return 1 if summary.failed else 0

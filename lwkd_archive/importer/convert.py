@@ -215,164 +215,198 @@ def _scheme_note(what: str, target: str, kept: str) -> str:
 
 def convert_body(body: str, context: Context) -> Conversion:
     """Convert one post body; every link and image is kept or reported."""
-    result = Conversion(text="")
-    masker = SetAside()
-    #: Relative targets written here (pages of other issues, copied images): the only
-    #: ones a page may have, since MyST reads any other as a file of the build to copy.
-    own_targets: set[str] = set()
-    text = FENCE_RE.sub(masker.hide, body)
-    text = CODE_SPAN_RE.sub(masker.hide, text)
-    #: The lines of the text the pass now running reads, found once per pass: a post may
-    #: have a note per character, and each is then a lookup, not a count from the start.
-    numbered = _Lines(text)
+    return _BodyConverter(body, context).convert()
 
-    def line_of(offset: int) -> int:
-        nonlocal numbered
-        if numbered.text is not text:
-            numbered = _Lines(text)
-        return numbered.number_of(offset)
 
-    def note(offset: int, message: str) -> None:
-        result.notes.append((line_of(offset), message))
+class _BodyConverter:
+    """One post body on its way to MyST, pass by pass, and what the passes noticed.
 
-    for match in IAL_RE.finditer(text):
-        note(
-            match.start(), f"kramdown attribute list {match[0]!r} removed (MyST has no equivalent)"
+    Code is set aside first, so no pass reads it. Each pass reads :attr:`text` and
+    replaces it when done; a note is placed by line in the text the pass reads.
+    """
+
+    def __init__(self, body: str, context: Context) -> None:
+        self.context = context
+        self.result = Conversion(text="")
+        self.masker = SetAside()
+        #: Relative targets written here (pages of other issues, copied images): the only
+        #: ones a page may have, since MyST reads any other as a file of the build to copy.
+        self.own_targets: set[str] = set()
+        #: The text the pass now running reads (its code set aside).
+        self.text = CODE_SPAN_RE.sub(self.masker.hide, FENCE_RE.sub(self.masker.hide, body))
+        #: The lines of :attr:`text`, found once per pass: a post may have a note per
+        #: character, and each is then a lookup, not a count from the start.
+        self.numbered = _Lines(self.text)
+
+    def convert(self) -> Conversion:
+        """Run every pass over the body, in order; the converted text and its notes."""
+        self.note_and_replace(
+            IAL_RE,
+            lambda match: f"kramdown attribute list {match[0]!r} removed (MyST has no equivalent)",
+            "",
         )
-    text = IAL_RE.sub("", text)
+        self.note_and_replace(
+            LIQUID_SITE_RE,
+            lambda match: f"Jekyll variable {match[0]!r} read as the site's address",
+            "",
+        )
+        self.note_and_replace(
+            HEADER_ID_RE,
+            lambda match: "kramdown header id removed; the heading keeps the anchor of its text",
+            lambda match: match["heading"],
+        )
+        self.text = _html_to_markdown(self.text, self.note)
+        self.text = LINK_RE.sub(self.rewrite_link, self.text)
+        # Raw HTML is left to make_inert, which knows exactly what MyST reads as code.
+        self.text = _even_headings(self.text, self.note)
+        self.text = MYST_LINE_RE.sub(lambda m: m["indent"] + "\\" + m["mark"], self.text)
 
-    def rewrite_link(match: re.Match[str]) -> str:
+        text, role_notes = self.context.add_roles(self.text)
+        self.result.notes.extend(role_notes)
+        self.result.text, inert_notes = make_inert(self.masker.restore(text), self.own_targets)
+        self.result.notes.extend(inert_notes)
+        self.result.notes.sort()
+        return self.result
+
+    def line_of(self, offset: int) -> int:
+        """The line of the text the pass now running reads that ``offset`` is on."""
+        if self.numbered.text is not self.text:
+            self.numbered = _Lines(self.text)
+        return self.numbered.number_of(offset)
+
+    def note(self, offset: int, message: str) -> None:
+        """Note ``message`` at the line of ``offset``."""
+        self.result.notes.append((self.line_of(offset), message))
+
+    def note_and_replace(
+        self,
+        pattern: re.Pattern[str],
+        message: Callable[[re.Match[str]], str],
+        replacement: str | Callable[[re.Match[str]], str],
+    ) -> None:
+        """Note each match of ``pattern`` in the text, then replace them all."""
+        for match in pattern.finditer(self.text):
+            self.note(match.start(), message(match))
+        self.text = pattern.sub(replacement, self.text)
+
+    def kept_as_text(self, match: re.Match[str], text: str, message: str) -> str:
+        """``text`` alone, instead of the link or image ``match`` (counted, and noted)."""
+        self.result.unlinked += 1
+        self.note(match.start(), message)
+        return text
+
+    def rewrite_link(self, match: re.Match[str]) -> str:
+        """A Markdown link or image as the archive writes it, or its text when it leads nowhere."""
         bang, label, title = match["bang"], match["text"], match["title"] or ""
         target = match["target"].strip("<>").strip()
         kind = _classify_target(target)
         if bang:
-            return _rewrite_image(match, label, target, kind, title)
+            return self.rewrite_image(match, label, target, kind, title)
         if "](" in label:
             # An image inside a link: `[![alt](src)](href)`.
-            label = LINK_RE.sub(lambda inner: _image_in_link(match, inner), label)
+            label = LINK_RE.sub(lambda inner: self.image_inside_link(match, inner), label)
         if kind == "empty":
-            result.unlinked += 1
-            note(match.start(), f"link [{label}]() has no target; its text is kept without a link")
-            return label
+            return self.kept_as_text(
+                match, label, f"link [{label}]() has no target; its text is kept without a link"
+            )
         if kind == "not-url":
-            result.unlinked += 1
-            note(
-                match.start(),
+            return self.kept_as_text(
+                match,
+                label,
                 f"link target {target!r} is not a URL; its text is kept without a link",
             )
-            return label
         if kind == "other-scheme":
-            result.unlinked += 1
-            note(
-                match.start(),
+            return self.kept_as_text(
+                match,
+                label,
                 _scheme_note("link target", target, "its text is kept without a link"),
             )
-            return label
         if kind == "lwkd":
-            target = _rewrite_lwkd_link(match, target)
+            target = self.lwkd_link_target(match, target)
         elif typo := PULL_TYPO_RE.match(target):
-            note(
+            self.note(
                 match.start(),
                 f"pull-request link {target!r} has {typo['junk']!r} after its number; written as {typo['url']}",
             )
             target = typo["url"]
-        elif kind == "anchor":
-            pass
         return f"[{label}]({_safe_target(target)}{title})"
 
-    def _rewrite_lwkd_link(match: re.Match[str], target: str) -> str:
+    def lwkd_link_target(self, match: re.Match[str], target: str) -> str:
+        """Where a link to lwkd.info leads: an imported issue's page (and section), else lwkd.info."""
         path = LWKD_HOST_RE.sub("", target) or "/"
         old = OLD_ISSUE_RE.match(path)
         if old is None:
             return UPSTREAM + path
         key = f"/{old['year']}/{old['stamp']}"
-        page = context.issue_path(key)
+        page = self.context.issue_path(key)
         if page is None:
-            note(
+            self.note(
                 match.start(),
                 f"link to {target!r}: no issue has that address; kept as a link to lwkd.info",
             )
             return UPSTREAM + path
         anchor = old["anchor"]
-        if anchor and anchor not in context.issue_anchors.get(key, set()):
-            note(
+        if anchor and anchor not in self.context.issue_anchors.get(key, set()):
+            self.note(
                 match.start(),
                 f"link to {target!r}: that issue has no section #{anchor}; linked to the issue",
             )
             anchor = None
         written = page + (f"#{anchor}" if anchor else "")
-        own_targets.add(written)
+        self.own_targets.add(written)
         return written
 
-    def _image_in_link(outer: re.Match[str], inner: re.Match[str]) -> str:
+    def image_inside_link(self, outer: re.Match[str], inner: re.Match[str]) -> str:
+        """An image in the text of link ``outer``: copied, or its description when on another host."""
         if not inner["bang"]:
             return inner[0]
         src = inner["target"].strip("<>").strip()
         if _classify_target(src) == "url":
             # The link around it already leads there; the image is not loaded from another host.
-            result.images.append((line_of(outer.start()), src))
-            note(
+            self.result.images.append((self.line_of(outer.start()), src))
+            self.note(
                 outer.start(),
                 f"image {src!r} is on another host; shown as its description, not loaded",
             )
             return f"Image: {inner['text'] or 'external image'}"
-        return _rewrite_image(
+        return self.rewrite_image(
             outer, inner["text"], src, _classify_target(src), inner["title"] or ""
         )
 
-    def _rewrite_image(match: re.Match[str], alt: str, src: str, kind: str, title: str) -> str:
-        line = line_of(match.start())
-        result.images.append((line, src))
+    def rewrite_image(self, match: re.Match[str], alt: str, src: str, kind: str, title: str) -> str:
+        """An image as the archive shows it: copied beside the pages, or a link, or its description."""
+        self.result.images.append((self.line_of(match.start()), src))
         if kind == "url":
             # An image from another host would make every reader's browser ask that host.
-            url = src
-            note(
+            self.note(
                 match.start(),
                 f"image {src!r} is on another host; written as a link to it, not loaded",
             )
-            return f"[Image: {alt or 'external image'}]({_safe_target(url)})"
+            return f"[Image: {alt or 'external image'}]({_safe_target(src)})"
         if kind in {"empty", "not-url", "anchor"}:
-            result.unlinked += 1
-            note(
-                match.start(),
-                f"image {src!r} has no usable source; its description is kept as text",
+            return self.kept_as_text(
+                match, alt, f"image {src!r} has no usable source; its description is kept as text"
             )
-            return alt
         if kind == "other-scheme":
-            result.unlinked += 1
-            note(match.start(), _scheme_note("image", src, "its description is kept as text"))
-            return alt
-        local = context.image_path(LWKD_HOST_RE.sub("", src))
+            return self.kept_as_text(
+                match, alt, _scheme_note("image", src, "its description is kept as text")
+            )
+        return self.repository_image(match, alt, src, title)
+
+    def repository_image(self, match: re.Match[str], alt: str, src: str, title: str) -> str:
+        """An image of the LWKD repository: the copy beside the pages, else a link to lwkd.info."""
+        local = self.context.image_path(LWKD_HOST_RE.sub("", src))
         if not local:
-            why = context.image_refusal(LWKD_HOST_RE.sub("", src))
-            note(
+            why = self.context.image_refusal(LWKD_HOST_RE.sub("", src))
+            self.note(
                 match.start(),
                 f"image {src!r} {why}; not copied, written as a link to lwkd.info"
                 if why
                 else f"image {src!r} is not in the LWKD repository; written as a link to lwkd.info",
             )
             return f"[Image: {alt or src}]({UPSTREAM}{LWKD_HOST_RE.sub('', src)})"
-        own_targets.add(local)
+        self.own_targets.add(local)
         return f"![{alt}]({_safe_target(local)}{title})"
-
-    for match in LIQUID_SITE_RE.finditer(text):
-        note(match.start(), f"Jekyll variable {match[0]!r} read as the site's address")
-    text = LIQUID_SITE_RE.sub("", text)
-    for match in HEADER_ID_RE.finditer(text):
-        note(match.start(), "kramdown header id removed; the heading keeps the anchor of its text")
-    text = HEADER_ID_RE.sub(lambda m: m["heading"], text)
-    text = _html_to_markdown(text, note)
-    text = LINK_RE.sub(rewrite_link, text)
-    # Raw HTML is left to make_inert, which knows exactly what MyST reads as code.
-    text = _even_headings(text, note)
-    text = MYST_LINE_RE.sub(lambda m: m["indent"] + "\\" + m["mark"], text)
-
-    text, role_notes = context.add_roles(text)
-    result.notes.extend(role_notes)
-    result.text, inert_notes = make_inert(masker.restore(text), own_targets)
-    result.notes.extend(inert_notes)
-    result.notes.sort()
-    return result
 
 
 def _html_to_markdown(text: str, note: Callable[[int, str], None]) -> str:

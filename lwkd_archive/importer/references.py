@@ -25,9 +25,9 @@ The rules (each form and each trap is tested in tests/test_references.py):
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 
 from lwkd_archive.facts.groups import KIND_WORDS, Group, GroupTable, load_groups
@@ -264,10 +264,11 @@ def add_roles(
     (facts from kep.yaml files, optional) finds old KEP files under today's numbers.
     Each reference that could not be resolved is a :class:`ReferenceNote`.
     """
-    groups = groups or load_groups()
-    notes: list[ReferenceNote] = []
-    masker = SetAside()
-    # Code, HTML blocks, front matter and roles already written are left alone.
+    return _RoleWriter(markdown, year, groups or load_groups(), keps).write()
+
+
+def _hide_code_and_roles(markdown: str, masker: SetAside) -> str:
+    """``markdown`` with front matter, code, HTML blocks and roles already written set aside."""
     markdown = FRONT_MATTER_RE.sub(masker.hide, markdown)
     blocks = _block_code_and_html(markdown)
     if blocks:
@@ -277,189 +278,176 @@ def add_roles(
             lines[start:end] = hidden.split("\n")
         markdown = "\n".join(lines)
     markdown = FENCE_RE.sub(masker.hide, markdown)
-    markdown = CODE_SPAN_RE.sub(masker.hide, ROLE_SYNTAX_RE.sub(masker.hide, markdown))
-    spellings = _group_spellings(groups)
-    # Roles written by this pass are hidden at once, so no later rule looks inside them.
-    written = SetAside()
-    emit = written.put
+    return CODE_SPAN_RE.sub(masker.hide, ROLE_SYNTAX_RE.sub(masker.hide, markdown))
 
-    def note(offset: int, kind: str, message: str, within: str | None = None) -> None:
-        line = (markdown if within is None else within).count("\n", 0, offset) + 1
-        notes.append(ReferenceNote(line, message, kind))
 
-    def old_number(digits: str) -> bool:
-        return year < NEW_NUMBERING_YEAR and (int(digits) < OLD_NUMBER_LIMIT or digits[0] == "0")
+def _in_enhancements(ref: str) -> bool:
+    """Whether pull request ``ref`` (``org/repo#N``) is one of kubernetes/enhancements."""
+    return ref.startswith(("kubernetes/enhancements#", "kubernetes/features#"))
 
-    def check_known(offset: int, n: int, within: str | None = None) -> None:
-        if keps and n not in keps:
-            note(
+
+def _pull_request_and_kep_parts(text: str, kep: re.Match[str]) -> list[tuple[str, str]]:
+    """A pull request's link text that names ``kep``, cut into the pieces each role shows.
+
+    Each piece comes with the role it becomes (``pr``, ``kep``, or '' for what stays
+    between them), so the text shown is what was written: "enhancements#3137: KEP-3136:
+    title", "KEP-2799: title", "#111090: title (KEP 127)". No pieces when the text is the
+    KEP's name alone.
+    """
+    head, tail = text[: kep.start()], text[kep.start() :]
+    pr_text = head.rstrip(" :-–(")
+    gap = head[len(pr_text) :]
+    closing = ")" if "(" in gap and tail.endswith(")") else ""
+    kep_text = tail[: len(tail) - len(closing)]
+    title = tail[len(kep["text"]) :].lstrip(" :-–")
+    if pr_text:
+        return [(pr_text, "pr"), (gap, ""), (kep_text, "kep"), (closing, "")]
+    if title:
+        rest = tail[len(kep["text"]) :]
+        return [(kep["text"], "kep"), (rest[: len(rest) - len(title)], ""), (title, "pr")]
+    return []
+
+
+class _RoleWriter:
+    """One text's references written as roles, and a note for each left as written.
+
+    Links are read first, each becoming a role or hidden as it is; then the prose. Each
+    role written is set aside at once, so no later rule looks inside it.
+    """
+
+    def __init__(
+        self, markdown: str, year: int, groups: GroupTable, keps: dict[int, KepFacts] | None
+    ) -> None:
+        self.year = year
+        self.groups = groups
+        self.keps = keps
+        self.notes: list[ReferenceNote] = []
+        #: Code, HTML blocks, front matter and roles already written: left alone.
+        self.masker = SetAside()
+        #: The text the rules read, offsets of notes are in (the set-aside parts as marks).
+        self.markdown = _hide_code_and_roles(markdown, self.masker)
+        self.spellings = _group_spellings(groups)
+        #: The roles written so far.
+        self.written = SetAside()
+        #: Links kept as they are, hidden from the prose rules.
+        self.links = SetAside()
+
+    def write(self) -> tuple[str, list[ReferenceNote]]:
+        """The text with its roles, and the notes in line order."""
+        text = self.prose_roles(LINK_RE.sub(self.link_role_or_hidden, self.markdown))
+        self.notes.sort(key=lambda n: n.line)
+        return self.masker.restore(self.written.restore(self.links.restore(text))), self.notes
+
+    def emit(self, role: str) -> str:
+        """A role just written, set aside so that no later rule reads it."""
+        return self.written.put(role)
+
+    def note(self, offset: int, kind: str, message: str, within: str | None = None) -> None:
+        """Note ``message`` at ``offset`` of the text (or of ``within``, the prose being read)."""
+        line = (self.markdown if within is None else within).count("\n", 0, offset) + 1
+        self.notes.append(ReferenceNote(line, message, kind))
+
+    def is_old_number(self, digits: str) -> bool:
+        """Whether KEP number ``digits``, in this issue, is of the old numbering (before 2020)."""
+        return self.year < NEW_NUMBERING_YEAR and (
+            int(digits) < OLD_NUMBER_LIMIT or digits[0] == "0"
+        )
+
+    def note_if_unknown(self, offset: int, n: int, within: str | None = None) -> None:
+        """Note KEP ``n`` when the KEP facts are given and have no kep.yaml of it."""
+        if self.keps and n not in self.keps:
+            self.note(
                 offset,
                 "unknown-kep",
                 f"KEP-{n} has no kep.yaml in kubernetes/enhancements",
                 within,
             )
 
-    def text_roles(text: str) -> str:
+    # Prose.
+
+    def prose_roles(self, text: str) -> str:
         """Roles for references in prose; ``text`` has its links hidden already."""
-
-        def kep(match: re.Match[str]) -> str:
-            where = match.start()
-            if old_number(match["n"]):
-                note(
-                    where,
-                    "old-kep-number",
-                    f"{match['text']!r} uses the old KEP numbering of {year}; "
-                    f"not linked to today's KEP-{int(match['n'])}",
-                    match.string,
-                )
-                return match[0]
-            check_known(where, int(match["n"]), match.string)
-            return emit(_role("kep", match["text"], str(int(match["n"]))))
-
-        def pr(match: re.Match[str]) -> str:
-            repo = (
-                f"kubernetes/{match['short']}"
-                if match["short"]
-                else f"{match['org']}/{match['repo']}"
-            )
-            return emit(_role("pr", match["text"], f"{repo}#{match['n']}"))
-
         # URLs, autolinks, HTML and reference-style links are not prose.
         hidden = SetAside()
         text = NOT_PROSE_RE.sub(hidden.hide, text)
         # Each rule runs only where its tell-tale is (most text names no KEP at all).
         if "kep" in text or "KEP" in text or "Kep" in text:
-            text = KEP_TEXT_RE.sub(kep, text)
+            text = KEP_TEXT_RE.sub(self.kep_in_prose, text)
         if PR_HINT_RE.search(text):
-            text = PR_TEXT_RE.sub(pr, text)
+            text = PR_TEXT_RE.sub(self.pull_request_in_prose, text)
+        text = self.group_roles(text)
+        self.note_unknown_groups(text)
+        return hidden.restore(text)
+
+    def kep_in_prose(self, match: re.Match[str]) -> str:
+        """``KEP-3136`` in prose as its role; a number of the old numbering stays as written."""
+        where = match.start()
+        if self.is_old_number(match["n"]):
+            self.note(
+                where,
+                "old-kep-number",
+                f"{match['text']!r} uses the old KEP numbering of {self.year}; "
+                f"not linked to today's KEP-{int(match['n'])}",
+                match.string,
+            )
+            return match[0]
+        self.note_if_unknown(where, int(match["n"]), match.string)
+        return self.emit(_role("kep", match["text"], str(int(match["n"]))))
+
+    def pull_request_in_prose(self, match: re.Match[str]) -> str:
+        """``org/repo#N`` or ``enhancements#N`` in prose as the pull request's role."""
+        repo = (
+            f"kubernetes/{match['short']}" if match["short"] else f"{match['org']}/{match['repo']}"
+        )
+        return self.emit(_role("pr", match["text"], f"{repo}#{match['n']}"))
+
+    def group_roles(self, text: str) -> str:
+        """``text`` with each group named beside its kind word (``SIG Node``) as its role."""
         pieces, last = [], 0
-        for mention in find_group_mentions(text, spellings):
+        for mention in find_group_mentions(text, self.spellings):
             pieces += [
                 text[last : mention.start],
-                emit(_role("sig", mention.text, mention.group.slug)),
+                self.emit(_role("sig", mention.text, mention.group.slug)),
             ]
             last = mention.end
-        text = "".join(pieces) + text[last:]
+        return "".join(pieces) + text[last:]
+
+    def note_unknown_groups(self, text: str) -> None:
+        """Note each ``SIG-Name`` of ``text`` that names no group of the table."""
         for unknown in UNKNOWN_GROUP_RE.finditer(text):
-            note(
+            self.note(
                 unknown.start(),
                 "unknown-group",
                 f"{unknown[0]!r} names no group in lwkd_archive/data/groups.yaml; "
                 "left as text (add an alias if it is one)",
                 text,
             )
-        return hidden.restore(text)
 
-    def as_role(name: str, text: str, target: str) -> str | None:
-        """The role showing ``text``; spaces and emphasis around all of it stay around it."""
-        core = text.strip()
-        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
-        wrapped = EMPHASIS_RE.match(core)
-        mark, inner = (wrapped["mark"], wrapped["inner"]) if wrapped else ("", core)
-        if not role_text_ok(inner) or "\n" in lead + trail:
-            return None
-        return lead + mark + emit(_role(name, inner, target)) + mark + trail
+    # Links.
 
-    def kep_link(match: re.Match[str], text: str, n: int) -> str:
-        role = as_role("kep", text, str(n))
-        if role is None:
-            note(
-                match.start(),
-                "unresolved",
-                f"link to KEP-{n} kept as a link: its text {masker.restore(text)!r} has code or markup "
-                "that a role cannot show",
-            )
-            return match[0]
-        check_known(match.start(), n)
-        return role
+    def link_role_or_hidden(self, match: re.Match[str]) -> str:
+        """A link as the role of what it leads to; else hidden from the prose rules as it is."""
+        noted = len(self.notes)
+        converted = self.link_role(match)
+        if converted != match[0]:
+            return converted
+        if not match["bang"] and len(self.notes) == noted:
+            # A KEP named in the text of a link to something else: the link stays whole.
+            for kep in KEP_TEXT_RE.finditer(match["text"]):
+                if not self.is_old_number(kep["n"]):
+                    self.note(
+                        match.start(),
+                        "inside-link",
+                        f"{kep['text']!r} is named inside the text of a link to "
+                        f"{match['target']}; the link is kept, so no KEP role is written",
+                    )
+        return self.links.hide(match)
 
-    def pull_request(match: re.Match[str], text: str, ref: str) -> str:
-        """A pull request's link; a KEP too when its number is written in the text.
-
-        In kubernetes/enhancements the pull request's number is never the KEP's (a
-        KEP's number is its issue's, and issues and pull requests share numbers), so
-        without a written KEP number it stays a pull request, reported.
-        """
-        where = match.start()
-        enhancements = ref.startswith(("kubernetes/enhancements#", "kubernetes/features#"))
-        number = ref.rpartition("#")[2]
-        name = "enhancements" if enhancements else ref
-
-        def plain(kind: str = "", message: str = "") -> str:
-            if kind:
-                note(where, kind, message)
-            return as_role("pr", text, ref) or match[0]
-
-        beside = next((k for k in KEP_TEXT_RE.finditer(text) if not old_number(k["n"])), None)
-        if beside is None:
-            if old := KEP_TEXT_RE.search(text):
-                # Not a {pr} role: a role's text that names a KEP records today's KEP of
-                # that number, which this one is not.
-                note(
-                    where,
-                    "old-kep-number",
-                    f"{old['text']!r} in the text of {name}#{number} uses the old KEP "
-                    f"numbering of {year}; left as a link",
-                )
-                return match[0]
-            after = markdown[match.end() : match.end() + 40]
-            if enhancements and not re.match(r"\W{0,4}KEP[- ]?#?\d", after, re.IGNORECASE):
-                return plain(
-                    "unresolved",
-                    f"enhancements#{number} is a pull request; no KEP number written beside it, "
-                    "left as a pull-request link",
-                )
-            return plain()
-        n = int(beside["n"])
-        if enhancements and n == int(number):
-            return plain(
-                "ambiguous",
-                f"{beside['text']!r} is written for enhancements#{number}, but a KEP's number "
-                "is its issue's, never a pull request's; left as a pull-request link",
-            )
-        # The shown text stays what was written: the pull-request part and the KEP part
-        # each become a role, with whatever separated them kept between them:
-        # "enhancements#3137: KEP-3136: title", "KEP-2799: title", "#111090: title (KEP 127)".
-        head, tail = text[: beside.start()], text[beside.start() :]
-        pr_text = head.rstrip(" :-–(")
-        gap = head[len(pr_text) :]
-        closing = ")" if "(" in gap and tail.endswith(")") else ""
-        kep_text = tail[: len(tail) - len(closing)]
-        title = tail[len(beside["text"]) :].lstrip(" :-–")
-        if pr_text:
-            parts = [(pr_text, "pr"), (gap, ""), (kep_text, "kep"), (closing, "")]
-        elif title:
-            rest = tail[len(beside["text"]) :]
-            parts = [(beside["text"], "kep"), (rest[: len(rest) - len(title)], ""), (title, "pr")]
-        else:
-            parts = []
-        if not parts or not all(role_text_ok(part) for part, kind in parts if kind):
-            # "Promote [KEP-5311](pull request) to beta": the link stays the pull
-            # request's, and its role, whose text names the KEP, records the mention.
-            role = as_role("pr", text, ref)
-            if (
-                role is not None
-                and kep_of_pull_request(text, ref.partition("#")[0], int(number)) == n
-            ):
-                check_known(where, n)
-                return role
-            return plain(
-                "inside-link",
-                f"{beside['text']!r} is named inside the text of pull request {ref}, which "
-                f"stays a link (its text has code or markup a role cannot show); KEP-{n} is "
-                "not recorded",
-            )
-        check_known(where, n)
-        targets = {"pr": ref, "kep": str(n)}
-        return "".join(
-            emit(_role(kind, part, targets[kind])) if kind else part for part, kind in parts
-        )
-
-    def link_roles(match: re.Match[str]) -> str:
+    def link_role(self, match: re.Match[str]) -> str:
+        """The role(s) a link becomes, by where it leads; the link as written when none."""
         if match["bang"] or match["title"]:
             return match[0]
         text, target = match["text"], match["target"].strip("<>").strip()
-        where = match.start()
         if short := GIT_K8S_RE.match(target):
             target = (
                 f"https://github.com/kubernetes/{short['repo']}/tree/master{short['path'] or ''}"
@@ -468,81 +456,205 @@ def add_roles(
             if m["rest"].strip("/"):
                 # A comment, a file or a commit of the pull request: keep that exact link.
                 return match[0]
-            ref = f"{m['org']}/{m['repo']}#{m['n']}"
-            return pull_request(match, text, ref)
+            return self.pull_request_link(match, text, f"{m['org']}/{m['repo']}#{m['n']}")
         if m := KEP_ISSUE_RE.match(target):
-            n = int(m["n"])
-            written = KEP_TEXT_RE.search(text)
-            if written and int(written["n"]) != n and not old_number(written["n"]):
-                note(
-                    where,
-                    "ambiguous",
-                    f"link text says {written['text']!r} but the link is KEP issue {n}; "
-                    "left as a link",
-                )
-                return match[0]
-            return kep_link(match, text, n)
+            return self.kep_issue_link(match, text, int(m["n"]))
         if m := KEP_PATH_RE.match(target):
-            old = (
-                m["flat"]
-                or m["repo"] != "enhancements"
-                or not m["sig"]
-                or len(m["n"]) == 8
-                or old_number(m["n"])
-            )
-            n = int(m["n"])
-            if old:
-                today = _kep_by_old_name(keps, m["slug"])
-                if today is not None:
-                    return kep_link(match, text, today)
-                note(
-                    where,
-                    "old-kep-number",
-                    f"{target} is a KEP file of the old numbering (before KEPs were numbered "
-                    "by their issue); left as a link",
-                )
-                return match[0]
-            return kep_link(match, text, n)
-        if (m := GROUP_DIR_RE.match(target)) and (group := groups.resolve(m["slug"])):
-            # Only a link that says which group it leads to ("SIG-Scheduling's charter"),
-            # not "office hours" or "give them your feedback", becomes the group's role.
-            named = {mention.group for mention in find_group_mentions(text, spellings)}
-            if group in named:
-                return as_role("sig", text, group.slug) or match[0]
+            return self.kep_folder_link(match, text, target, m)
+        if (m := GROUP_DIR_RE.match(target)) and (group := self.groups.resolve(m["slug"])):
+            return self.group_link(match, text, group)
         return match[0]
 
-    # Links first: each becomes a role or is hidden from the prose rules as it is.
-    links = SetAside()
+    def role_in_link_text(self, name: str, text: str, target: str) -> str | None:
+        """The role showing ``text``; spaces and emphasis around all of it stay around it."""
+        core = text.strip()
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+        wrapped = EMPHASIS_RE.match(core)
+        mark, inner = (wrapped["mark"], wrapped["inner"]) if wrapped else ("", core)
+        if not role_text_ok(inner) or "\n" in lead + trail:
+            return None
+        return lead + mark + self.emit(_role(name, inner, target)) + mark + trail
 
-    def link_or_hidden(match: re.Match[str]) -> str:
-        noted = len(notes)
-        converted = link_roles(match)
-        if converted != match[0]:
-            return converted
-        if not match["bang"] and len(notes) == noted:
-            # A KEP named in the text of a link to something else: the link stays whole.
-            for kep in KEP_TEXT_RE.finditer(match["text"]):
-                if not old_number(kep["n"]):
-                    note(
-                        match.start(),
-                        "inside-link",
-                        f"{kep['text']!r} is named inside the text of a link to "
-                        f"{match['target']}; the link is kept, so no KEP role is written",
-                    )
-        return links.hide(match)
+    def kep_link(self, match: re.Match[str], text: str, n: int) -> str:
+        """A link to KEP ``n`` as its role; kept as a link, noted, when no role can show its text."""
+        role = self.role_in_link_text("kep", text, str(n))
+        if role is None:
+            self.note(
+                match.start(),
+                "unresolved",
+                f"link to KEP-{n} kept as a link: its text {self.masker.restore(text)!r} has code "
+                "or markup that a role cannot show",
+            )
+            return match[0]
+        self.note_if_unknown(match.start(), n)
+        return role
 
-    text = text_roles(LINK_RE.sub(link_or_hidden, markdown))
-    notes.sort(key=lambda n: n.line)
-    return masker.restore(written.restore(links.restore(text))), notes
+    def kep_issue_link(self, match: re.Match[str], text: str, n: int) -> str:
+        """A link to KEP ``n``'s issue as its role, unless its text names another KEP."""
+        written = KEP_TEXT_RE.search(text)
+        if written and int(written["n"]) != n and not self.is_old_number(written["n"]):
+            self.note(
+                match.start(),
+                "ambiguous",
+                f"link text says {written['text']!r} but the link is KEP issue {n}; left as a link",
+            )
+            return match[0]
+        return self.kep_link(match, text, n)
+
+    def kep_folder_link(
+        self, match: re.Match[str], text: str, target: str, folder: re.Match[str]
+    ) -> str:
+        """A link to a KEP's folder as its role; to a file of the old numbering, only when
+        the KEP facts know a KEP folder of its name."""
+        old = (
+            folder["flat"]
+            or folder["repo"] != "enhancements"
+            or not folder["sig"]
+            or len(folder["n"]) == 8
+            or self.is_old_number(folder["n"])
+        )
+        if not old:
+            return self.kep_link(match, text, int(folder["n"]))
+        today = _kep_by_old_name(self.keps, folder["slug"])
+        if today is not None:
+            return self.kep_link(match, text, today)
+        self.note(
+            match.start(),
+            "old-kep-number",
+            f"{target} is a KEP file of the old numbering (before KEPs were numbered "
+            "by their issue); left as a link",
+        )
+        return match[0]
+
+    def group_link(self, match: re.Match[str], text: str, group: Group) -> str:
+        """A link to ``group``'s folder as its role, when its text names that group."""
+        # Only a link that says which group it leads to ("SIG-Scheduling's charter"),
+        # not "office hours" or "give them your feedback", becomes the group's role.
+        named = {mention.group for mention in find_group_mentions(text, self.spellings)}
+        if group in named:
+            return self.role_in_link_text("sig", text, group.slug) or match[0]
+        return match[0]
+
+    def pull_request_link(self, match: re.Match[str], text: str, ref: str) -> str:
+        """A pull request's link; a KEP too when its number is written in the text.
+
+        In kubernetes/enhancements the pull request's number is never the KEP's (a
+        KEP's number is its issue's, and issues and pull requests share numbers), so
+        without a written KEP number it stays a pull request, reported.
+        """
+        kep = next((k for k in KEP_TEXT_RE.finditer(text) if not self.is_old_number(k["n"])), None)
+        if kep is None:
+            return self.pull_request_naming_no_kep(match, text, ref)
+        return self.pull_request_naming_kep(match, text, ref, kep)
+
+    def pull_request_role(
+        self, match: re.Match[str], text: str, ref: str, kind: str = "", message: str = ""
+    ) -> str:
+        """The link as pull request ``ref``'s role (as written when no role can show its
+        text); noted as ``kind`` when given."""
+        if kind:
+            self.note(match.start(), kind, message)
+        return self.role_in_link_text("pr", text, ref) or match[0]
+
+    def pull_request_naming_no_kep(self, match: re.Match[str], text: str, ref: str) -> str:
+        """A pull request's link whose text names no KEP of today's numbering."""
+        enhancements = _in_enhancements(ref)
+        number = ref.rpartition("#")[2]
+        if old := KEP_TEXT_RE.search(text):
+            # Not a {pr} role: a role's text that names a KEP records today's KEP of
+            # that number, which this one is not.
+            name = "enhancements" if enhancements else ref
+            self.note(
+                match.start(),
+                "old-kep-number",
+                f"{old['text']!r} in the text of {name}#{number} uses the old KEP "
+                f"numbering of {self.year}; left as a link",
+            )
+            return match[0]
+        after = self.markdown[match.end() : match.end() + 40]
+        if enhancements and not re.match(r"\W{0,4}KEP[- ]?#?\d", after, re.IGNORECASE):
+            return self.pull_request_role(
+                match,
+                text,
+                ref,
+                "unresolved",
+                f"enhancements#{number} is a pull request; no KEP number written beside it, "
+                "left as a pull-request link",
+            )
+        return self.pull_request_role(match, text, ref)
+
+    def pull_request_naming_kep(
+        self, match: re.Match[str], text: str, ref: str, kep: re.Match[str]
+    ) -> str:
+        """A pull request's link whose text names ``kep``: a role for each of the two."""
+        where = match.start()
+        number = ref.rpartition("#")[2]
+        n = int(kep["n"])
+        if _in_enhancements(ref) and n == int(number):
+            return self.pull_request_role(
+                match,
+                text,
+                ref,
+                "ambiguous",
+                f"{kep['text']!r} is written for enhancements#{number}, but a KEP's number "
+                "is its issue's, never a pull request's; left as a pull-request link",
+            )
+        parts = _pull_request_and_kep_parts(text, kep)
+        if not parts or not all(role_text_ok(part) for part, kind in parts if kind):
+            # "Promote [KEP-5311](pull request) to beta": the link stays the pull
+            # request's, and its role, whose text names the KEP, records the mention.
+            role = self.role_in_link_text("pr", text, ref)
+            if (
+                role is not None
+                and kep_of_pull_request(text, ref.partition("#")[0], int(number)) == n
+            ):
+                self.note_if_unknown(where, n)
+                return role
+            return self.pull_request_role(
+                match,
+                text,
+                ref,
+                "inside-link",
+                f"{kep['text']!r} is named inside the text of pull request {ref}, which "
+                f"stays a link (its text has code or markup a role cannot show); KEP-{n} is "
+                "not recorded",
+            )
+        self.note_if_unknown(where, n)
+        targets = {"pr": ref, "kep": str(n)}
+        return "".join(
+            self.emit(_role(kind, part, targets[kind])) if kind else part for part, kind in parts
+        )
 
 
-def roles_for_year(
-    keps: dict[int, KepFacts] | None = None,
-) -> Callable[[str, int], tuple[str, list[tuple[int, str]]]]:
+def roles_for_year(keps: dict[int, KepFacts] | None = None) -> RoleHook:
     """The importer's hook: ``(text, year) -> (text with roles, [(line, note)])``."""
+    return RoleHook(keps)
 
-    def convert(text: str, year: int) -> tuple[str, list[tuple[int, str]]]:
-        converted, notes = add_roles(text, year=year, keps=keps or None)
+
+class RoleHook:
+    """:func:`add_roles` as the importer calls it, with the KEP facts it resolves against.
+
+    Its :attr:`fingerprint` tells an import whether a post's roles, written by an
+    earlier import, are still what this hook would write.
+    """
+
+    def __init__(self, keps: dict[int, KepFacts] | None) -> None:
+        self.keps = keps
+
+    def __call__(self, text: str, year: int) -> tuple[str, list[tuple[int, str]]]:
+        converted, notes = add_roles(text, year=year, keps=self.keps or None)
         return converted, [(n.line, n.message) for n in notes]
 
-    return convert
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the KEP facts, every field, by the numbers they are looked up by (the
+        group table is the package's, which the importer's own fingerprint covers)."""
+        if not self.keps:
+            return hashlib.sha256(b"no KEP facts").hexdigest()
+        # The repr of plain values (text, numbers, tuples, dicts) is the same only for the
+        # same values; dataclasses.asdict, as keps.json is written, takes a hundred times longer.
+        rows = [
+            (n, *(getattr(self.keps[n], f.name) for f in fields(KepFacts)))
+            for n in sorted(self.keps)
+        ]
+        return hashlib.sha256(repr(rows).encode("utf-8", "surrogatepass")).hexdigest()

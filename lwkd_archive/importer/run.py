@@ -54,6 +54,12 @@ from lwkd_archive.importer.jekyll import (
     week_ending_of,
 )
 from lwkd_archive.importer.references import KIND_WORD_RE
+from lwkd_archive.importer.reuse import (
+    CACHE,
+    BodyConversion,
+    ConversionCache,
+    importer_fingerprint,
+)
 from lwkd_archive.importer.writer import Manifest
 
 MEDIA = "_media"
@@ -104,6 +110,8 @@ class Summary:
     removed: int = 0
     failed: int = 0
     skipped: int = 0
+    #: Posts whose conversion by the previous import was used again (all its inputs the same).
+    reused: int = 0
     findings: list[Finding] = field(default_factory=list)
     #: Warnings counted but not listed (those of a post past :data:`MAX_FINDINGS_PER_POST`).
     unlisted: int = 0
@@ -416,13 +424,39 @@ def limit_references(text: str) -> tuple[str, list[tuple[int, str]]]:
     return text, [(text.count("\n", 0, dropped[0]) + 1, message)]
 
 
+def convert_post_body(body: str, context: Context) -> BodyConversion:
+    """A post's body as its page's text: the links past the limit kept as text, then
+    converted; the notes by body line, in the order they were made."""
+    body, too_many_links = limit_links(body)
+    converted = convert_body(body, context)
+    notes = [too_many_links] if too_many_links else []
+    return BodyConversion(converted.text, notes + converted.notes)
+
+
+def _conversion_cache(out: Path, add_roles: object) -> ConversionCache | None:
+    """The record of the conversions of earlier imports into ``out``; None when what a
+    conversion depends on cannot be told (a roles hook without a ``fingerprint``)."""
+    importer = importer_fingerprint()
+    roles = getattr(add_roles, "fingerprint", None) if add_roles else "no roles"
+    if importer is None or not isinstance(roles, str):
+        return None
+    return ConversionCache(out, importer, roles)
+
+
 def import_archive(
     repo: Path,
     out: Path,
     add_roles: Callable[[str, int], tuple[str, list[tuple[int, str]]]] | None = None,
     progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda items: items,
 ) -> Summary:
-    """Import every post of an LWKD checkout into ``out``; one bad post never stops the others."""
+    """Import every post of an LWKD checkout into ``out``; one bad post never stops the others.
+
+    A post whose conversion the previous import into ``out`` kept, with every input the
+    same, is not converted again (:mod:`lwkd_archive.importer.reuse`); that needs
+    ``add_roles`` to tell what it depends on (a ``fingerprint``, as
+    :func:`~lwkd_archive.importer.references.roles_for_year` gives), else every post is
+    converted.
+    """
     summary = Summary()
     issues: list[Issue] = []
     posts, refused = _posts_in(repo)
@@ -467,7 +501,13 @@ def import_archive(
     for issue in issues:
         for day in (issue.post.file_date, issue.week_ending):
             paths.setdefault(f"/{day:%Y}/{day:%Y%m%d}", issue)
-    anchors_of = {issue.page: heading_anchors(issue.post.body) for issue in issues}
+    cache = _conversion_cache(out, add_roles)
+    anchors_of = {
+        issue.page: cache.anchors(issue.post.body)
+        if cache is not None
+        else heading_anchors(issue.post.body)
+        for issue in issues
+    }
     anchors = {old: anchors_of[issue.page] for old, issue in paths.items()}
 
     root = repo.resolve()
@@ -519,10 +559,14 @@ def import_archive(
             ),
             add_roles=lambda text, year=issue.week_ending.year: roles_within_limits(text, year),
         )
-        body, too_many_links = limit_links(post.body)
-        if too_many_links:
-            post.warn(post.body_line + too_many_links[0] - 1, too_many_links[1])
-        converted = convert_body(body, context)
+        if cache is None:
+            converted, reused = convert_post_body(post.body, context), False
+        else:
+            years = (issue.published.year, issue.week_ending.year)
+            converted, reused = cache.converted(
+                post.body, years, page_dir, context, convert_post_body
+            )
+        summary.reused += reused
         for line, message in converted.notes:
             post.warn(post.body_line + line - 1, message)
         page = (
@@ -538,6 +582,19 @@ def import_archive(
         summary.add_post_findings(post)
 
     summary.removed = len(manifest.finish())
+    if cache is not None:
+        try:
+            cache.save()
+        except OSError as exc:
+            # Only the next import's time depends on it: reported, not failed.
+            summary.notices.append(
+                Finding(
+                    printable(str(out / CACHE)),
+                    0,
+                    f"the conversions were not kept ({exc}); the next import converts "
+                    "every post again",
+                )
+            )
     return summary
 
 
