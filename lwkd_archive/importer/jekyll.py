@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from lwkd_archive.facts.issues import SUNDAY, week_title
 from lwkd_archive.facts.yaml_loader import load_yaml
 from lwkd_archive.importer.findings import Finding, PostError
 
@@ -43,7 +44,6 @@ WEEK_ENDING_RE = re.compile(r"week\s+ending", re.IGNORECASE)
 DATE_RE = re.compile(r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?P<rest>.*)$")
 TIME_RE = re.compile(r"^[ T]+(?P<h>\d{1,2}):(?P<min>\d{1,2})(?::(?P<s>\d{1,2}))?")
 ZONE_RE = re.compile(r"(?:(?P<z>Z|UTC|GMT)|(?P<sign>[-+])(?P<zh>\d{2}):?(?P<zm>\d{2}))\s*$")
-SUNDAY = 6
 #: A post is one week's newsletter: the largest so far is 12 KB, a twentieth of this.
 #: Converting a post costs more than in proportion to its size (each of its warnings
 #: and edits is placed by line), so a far larger file would stall the import and build.
@@ -254,7 +254,7 @@ def canonical_title(week_ending: dt.date, source_title: str) -> str:
 
     A title that is not about a week (a special issue: ``LWKD at KubeCon``) is kept.
     """
-    heading = f"Week Ending {week_ending:%B} {week_ending.day}, {week_ending.year}"
+    heading = week_title(week_ending)
     found = WEEK_ENDING_RE.search(source_title)
     if source_title and not found:
         return source_title

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from lwkd_archive.facts.issues import old_address
 from lwkd_archive.facts.targets import (
     kep_of_pull_request,
     parse_kep_number,
@@ -202,7 +203,7 @@ def _prepare(post: SourcePost) -> Issue:
         raw_title=raw_title,
         week_ending=week_ending,
         published=published,
-        old_path=f"/{published:%Y}/{published:%Y%m%d}",
+        old_path=old_address(published),
         title=title,
         page=f"{week_ending:%Y}/{week_ending.isoformat()}.md",
     )
@@ -500,7 +501,7 @@ def import_archive(
         paths.setdefault(issue.old_path, issue)
     for issue in issues:
         for day in (issue.post.file_date, issue.week_ending):
-            paths.setdefault(f"/{day:%Y}/{day:%Y%m%d}", issue)
+            paths.setdefault(old_address(day), issue)
     cache = _conversion_cache(out, add_roles)
     anchors_of = {
         issue.page: cache.anchors(issue.post.body)
