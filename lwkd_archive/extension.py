@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import lwkd_archive
-from lwkd_archive import config
+from lwkd_archive import config, heap
 from lwkd_archive.outputs import api, feeds, record, search, sitemap
 from lwkd_archive.outputs import recovery as build_recovery
 from lwkd_archive.pages import design_assets, redirects, search_page, seo, templating, topics, years
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> dict[str, object]:
     config.register(app)
+    # The environment Sphinx loads is left out of the garbage collector's passes.
+    heap.setup(app)
     # Imported pages (archive/) are inert: no file read, no raw output, no image from elsewhere.
     inert.setup(app)
     # MyST drops, silently, the rest of a page nested deeper than it reads: say where.

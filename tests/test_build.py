@@ -13,3 +13,21 @@ def test_basic_archive_builds_without_warnings(app):
     assert "Week Ending March 10, 2024" in page
     index = (app.outdir / "index.html").read_text(encoding="utf-8")
     assert "issues/2024-03-10.html" in index
+
+
+def test_the_collector_runs_again_after_a_build_and_the_loaded_environment_is_released(
+    make_app, rootdir, tmp_path
+):
+    """The environment is kept out of the collector's passes only while a build runs."""
+    import gc
+    import shutil
+
+    srcdir = tmp_path / "timeline"
+    shutil.copytree(rootdir / "test-timeline", srcdir)
+    make_app("html", srcdir=srcdir).build()
+    again = make_app("html", srcdir=srcdir)  # loads the pickled environment
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0  # the loaded environment is frozen
+    again.build()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
