@@ -41,7 +41,7 @@ serve: ## Live preview at http://127.0.0.1:8000, rebuilt on every save
 test: ## Run the tests
 	$(PYTHON) -m pytest
 
-bench: ## Measure builds of the full corpus against bare Sphinx (needs ../shared/corpus)
+bench: ## Measure builds, and one new post through make archive at 1x and 4x, against bare Sphinx (needs ../shared/corpus)
 	$(PYTHON) benchmarks/bench.py
 
 lint: ## Check style with ruff
