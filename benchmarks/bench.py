@@ -16,8 +16,12 @@ new-post
     removed and the archive's state restored, so that every round measures the same
     thing. Also `make archive` with nothing changed. Measured on the real corpus (1x)
     and on a synthetic archive four times its size (4x, ``--scale``), which the bench
-    writes itself: the real posts, and copies of them moved into later weeks, with
-    their images.
+    writes itself: the real posts, and copies of them moved into earlier weeks, before
+    the first real one, with their images. Every issue of both is in the past, so all
+    are published, and the new post is the newest issue: the week after the newest
+    real one, published too, so that it changes its previous issue's page, the lists
+    of latest issues and the index, as a real week does. The bench checks that the
+    built site lists them all (``api/issues.json``), and fails otherwise.
 
 The machine is noisy, so only ratios between builds measured in the same run are
 compared with targets; the yardstick is a bare Sphinx full build of the real corpus,
@@ -161,7 +165,7 @@ def real_posts(lwkd: Path) -> list[Path]:
 
 
 def redate_post(text: str, name: str, days: int, image_years: Mapping[int, int]) -> tuple[str, str]:
-    """A post moved ``days`` later: its new file name and text.
+    """A post moved ``days`` later (earlier when negative): its new file name and text.
 
     The file name's date, the front matter's ``date`` and ``slug`` and the date the title
     names all move together, so the importer reads the copy as it reads the post (a title
@@ -221,37 +225,54 @@ class Synthetic:
 
     scale: int
     posts: int
-    #: Days between one copy and the next.
+    #: Days between one copy and the next (each copy is that much earlier).
     shift_days: int
-    #: Years between one copy's image folders and the next's.
+    #: Years between one copy's image folders and the next's (each copy's are earlier).
     image_year_shift: int
+    #: The oldest and the newest post of the archive.
     first: str
     last: str
 
 
 def make_synthetic(source: Path, dest: Path, scale: int) -> Synthetic:
     """An LWKD checkout ``scale`` times the size of ``source``: its posts and images, and
-    ``scale - 1`` copies of them, each moved whole weeks later than the one before.
+    ``scale - 1`` copies of them, each moved whole weeks earlier than the one before.
 
-    Each copy starts two weeks after the previous one ends, so every copy's issues cover
-    weeks of their own (a post whose file date is not a Sunday keeps its weekday, so the
-    importer reads its week the same way). Each copy's images are copies too, in year
-    folders moved as many years on as the posts span (``/2018/images`` of the second
-    copy is ``/2026/images``), so the 4x archive has four times the images to copy.
+    Each copy ends two weeks before the next one starts, the newest copy two weeks
+    before the first real post, so every copy's issues cover weeks of their own, all in
+    the past and so all published (a post whose file date is not a Sunday keeps its
+    weekday, so the importer reads its week the same way). Each copy's images are copies
+    too, in year folders moved as many years back as the posts span (``/2018/images``
+    of the first copy is ``/2010/images``), before any year of the real archive, so the
+    4x archive has four times the images to copy.
+
+    Every copy is dated before 2020, when the importer reads a small or zero-padded KEP
+    number as the old numbering (``KEP 34``) and leaves it unlinked. The real posts of
+    2020 on name no such number, so the copies' roles are those of the posts they copy.
     """
     posts = real_posts(source)
     first, last = post_date(posts[0]), post_date(posts[-1])
     shift_days = ((last - first).days // 7 + 2) * 7
     year_shift = last.year - first.year + 1
-    shutil.copytree(source, dest, symlinks=True)
     year_folders = [p for p in source.iterdir() if p.is_dir() and re.fullmatch(r"\d{4}", p.name)]
+    oldest = min([first.year, *(int(p.name) for p in year_folders)])
+    if (first - dt.timedelta(days=(scale - 1) * shift_days)).year < 1000 or (
+        oldest - (scale - 1) * year_shift < 1000
+    ):
+        raise SystemExit(f"bench: --scale {scale} would date copies before the year 1000")
+    shutil.copytree(source, dest, symlinks=True)
     for k in range(1, scale):
-        image_years = {int(p.name): int(p.name) + k * year_shift for p in year_folders}
+        image_years = {int(p.name): int(p.name) - k * year_shift for p in year_folders}
         for folder in year_folders:
-            shutil.copytree(folder, dest / str(image_years[int(folder.name)]), symlinks=True)
+            target = dest / str(image_years[int(folder.name)])
+            if target.exists():
+                raise SystemExit(
+                    f"bench: synthetic image folder {target.name} would replace another"
+                )
+            shutil.copytree(folder, target, symlinks=True)
         for post in posts:
             name, text = redate_post(
-                post.read_text(encoding="utf-8"), post.name, k * shift_days, image_years
+                post.read_text(encoding="utf-8"), post.name, -k * shift_days, image_years
             )
             target = dest / "_posts" / name
             if target.exists():
@@ -259,17 +280,37 @@ def make_synthetic(source: Path, dest: Path, scale: int) -> Synthetic:
             target.write_text(text, encoding="utf-8")
     posts = real_posts(dest)
     return Synthetic(
-        scale, len(posts), shift_days, year_shift, str(first), str(post_date(posts[-1]))
+        scale,
+        len(posts),
+        shift_days,
+        year_shift,
+        str(post_date(posts[0])),
+        str(post_date(posts[-1])),
     )
 
 
 def write_new_post(lwkd: Path) -> Path:
-    """Add the week after the newest post: a copy of it, a week later. Its path."""
+    """Add the week after the newest post: a copy of it, a week later. Its path.
+
+    The new post must be published on the day the bench runs (a post dated later is a
+    draft, which changes no other page): it is refused when it would not be.
+    """
     newest = real_posts(lwkd)[-1]
     name, text = redate_post(newest.read_text(encoding="utf-8"), newest.name, 7, {})
+    if post_date(Path(name)) >= dt.date.today():
+        raise SystemExit(f"bench: the new post {name} would be dated today or later, a draft")
     path = lwkd / "_posts" / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def published_issues(site: Path) -> list[dict]:
+    """The issues the built site lists as published, oldest first (``api/issues.json``)."""
+    path = site / "api" / "issues.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"bench: cannot read {path}: {exc}") from None
 
 
 # The projects measured -------------------------------------------------------------
@@ -347,11 +388,53 @@ class Archive:
         an editor's checkout is in between weeks), and keep that state."""
         self.runs.full = self.step()
         self.pages = len(issue_pages(self.project / "source" / "archive"))
+        self.check_all_published()
         self.step()
         shutil.rmtree(self.snapshot, ignore_errors=True)
         for name in ARCHIVE_STATE:
             shutil.copytree(self.project / name, self.snapshot / name, symlinks=True)
         os.sync()
+
+    @property
+    def html(self) -> Path:
+        return self.project / "_build" / "html"
+
+    def check_all_published(self) -> None:
+        """Every imported issue is listed as published: none is a draft, whose build
+        would cost less than a published issue's and so understate the measure."""
+        listed = len(published_issues(self.html))
+        if listed != self.pages:
+            raise SystemExit(
+                f"bench: the {self.name} site lists {listed} published issues in "
+                f"api/issues.json, not all {self.pages} imported (drafts, dated in the future?)"
+            )
+
+    def check_new_post(self, post: Path) -> None:
+        """The new post is built, listed as the newest published issue, and its previous
+        issue's page links to it, as after a real week's `make archive`."""
+        source = f"_posts/{post.name}"
+        page = post_page(post)
+        if (
+            not (self.project / "source" / "archive" / page).is_file()
+            or not (self.html / "archive" / page).with_suffix(".html").is_file()
+        ):
+            raise SystemExit(f"bench: the new post {post.name} was not imported and built")
+        issues = published_issues(self.html)
+        if len(issues) != self.pages + 1 or issues[-1].get("source") != source:
+            where = next((n for n, i in enumerate(issues) if i.get("source") == source), None)
+            raise SystemExit(
+                f"bench: the {self.name} site's api/issues.json lists {len(issues)} issues "
+                f"({self.pages + 1} expected), and the new post {post.name} "
+                + ("not at all" if where is None else f"at {where + 1}, not last (the newest)")
+            )
+        previous = self.html / issues[-2]["url"]
+        stem = Path(page).stem
+        text = previous.read_text(encoding="utf-8") if previous.is_file() else ""
+        if not re.search(rf'rel="next" href="[^"]*{re.escape(stem)}\.html"', text):
+            raise SystemExit(
+                f"bench: the previous issue's page {issues[-2]['url']} does not link to "
+                f"the new post {post.name}"
+            )
 
     def restore(self) -> None:
         """Back to the kept state: the same files with the same modification times, so
@@ -368,10 +451,7 @@ class Archive:
         post = write_new_post(self.lwkd)
         try:
             step = self.step()
-            page = self.project / "source" / "archive" / post_page(post)
-            html = self.project / "_build" / "html" / "archive" / post_page(post)
-            if not page.is_file() or not html.with_suffix(".html").is_file():
-                raise SystemExit(f"bench: the new post {post.name} was not imported and built")
+            self.check_new_post(post)
             self.runs.new_post.append(step)
         finally:
             post.unlink()
