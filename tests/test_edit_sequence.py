@@ -107,10 +107,12 @@ def site_files(outdir: Path) -> dict[str, bytes]:
         if name == ".buildinfo.bak":
             # Sphinx's own copy of its last configuration record, kept when that changes.
             continue
-        if name.startswith("pagefind/filter/") or name.endswith(".pf_meta"):
+        # Each search bundle: pagefind/ and pagefind-issues/<YYYY>/.
+        in_bundle = name.startswith(("pagefind/", "pagefind-issues/"))
+        if in_bundle and ("/filter/" in name or name.endswith(".pf_meta")):
             name = f"{name.rsplit('/', 1)[0]}/(one {name.rsplit('.', 1)[1]} file)"
             files[name] = files.get(name, b"") + b"*"
-        elif name == "pagefind/pagefind-entry.json":
+        elif in_bundle and name.endswith("/pagefind-entry.json"):
             entry = json.loads(path.read_bytes())
             files[name] = json.dumps(
                 {lang: info["page_count"] for lang, info in entry["languages"].items()}
@@ -373,7 +375,8 @@ def test_a_rebuild_with_nothing_changed_runs_no_pagefind(project, monkeypatch):
     runs = pagefind_runs(monkeypatch)
     site = project.check()
     assert "issues/2024-01-07.html" in site  # the redirect of an imported issue
-    assert len(runs) == 2  # the incremental build and the clean one
+    # The incremental build and the clean one, each for pagefind/ and pagefind-issues/2024/.
+    assert len(runs) == 4
     again = build(project.src, project.incremental)
     assert "0 added, 0 changed, 0 removed" in again.status.getvalue()
-    assert len(runs) == 2
+    assert len(runs) == 4

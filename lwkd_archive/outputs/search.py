@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from docutils import nodes
 
@@ -32,24 +32,30 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
+#: The primary bundle, which the search page loads: the KEP and group pages.
 BUNDLE = "pagefind"
-#: Where Pagefind writes a new index; it replaces the bundle once whole. Pagefind
-#: adds to a folder and never removes, so writing over the old bundle would keep
-#: the entries of pages the site no longer has.
+#: One bundle per year of issues, ``pagefind-issues/<YYYY>``, merged into the
+#: primary by the search page (Pagefind's multisite ``mergeIndex``). Pagefind
+#: has no incremental mode: split, a new issue re-indexes its year and the
+#: topic pages, not the whole archive.
+ISSUE_BUNDLES = "pagefind-issues"
+#: The topic pages the primary bundle indexes (``keps/index.html`` and
+#: ``sigs/index.html`` carry no ``data-pagefind-body``: Pagefind skips them).
+TOPIC_PAGES = ("keps/*.html", "sigs/*.html")
+#: Where Pagefind writes a new index of a bundle (``.pagefind-next-<bundle>``);
+#: it replaces the bundle once whole. Pagefind adds to a folder and never
+#: removes, so writing over the old bundle would keep the entries of pages the
+#: site no longer has.
 NEXT_BUNDLE = ".pagefind-next"
-#: The pages Pagefind indexes, by folder: pages with content, not the redirects
-#: of old addresses, nor search or 404 (``**/`` also matches the folder itself).
-INDEXED_FOLDERS = {
-    "issues": "**/*.html",
-    "archive": "**/*.html",
-    "keps": "*.html",
-    "sigs": "*.html",
-}
-INDEXED_PAGES = "{" + ",".join(f"{name}/{glob}" for name, glob in INDEXED_FOLDERS.items()) + "}"
-#: What the last complete index was made from (each page's time and size) and
-#: what it is (each file of the bundle and its size), in the bookkeeping folder.
-#: Removed before Pagefind starts and written when it succeeded, so a killed
-#: Pagefind leaves none.
+#: Issue pages by where they are: imported (``archive/<YYYY>/``) and written
+#: here by ``make new``, named by date (``issues/<YYYY>-<MM>-<DD>``).
+ISSUE_PAGE = re.compile(r"(?:archive/(\d{4})/.+|issues/(\d{4})-[^/]+)")
+#: Pagefind runs at most this many bundles at once (each is multi-threaded).
+CONCURRENT_RUNS = 4
+#: What the last complete index of each bundle was made from (each page's time
+#: and size) and what it is (each file of the bundle and its size), in the
+#: bookkeeping folder, by bundle. A bundle's entry is removed before Pagefind
+#: starts on it and written when it succeeded, so a killed Pagefind leaves none.
 INDEX_RECORD = "pagefind.json"
 
 
@@ -93,62 +99,125 @@ def query_aliases() -> dict[str, str]:
     return aliases
 
 
-def indexed_pages(outdir: Path) -> dict[str, list[int]]:
-    """Each page Pagefind indexes, with its modification time (ns) and size."""
+class Bundle(NamedTuple):
+    """What one bundle indexes: pages by glob, and issue pages named neither way."""
+
+    globs: tuple[str, ...]
+    pages: tuple[str, ...] = ()
+
+    def pagefind_glob(self) -> str:
+        escaped = (re.sub(r"([*?\[\]{}!,\\])", r"\\\1", page) for page in self.pages)
+        return "{" + ",".join([*self.globs, *escaped]) + "}"
+
+
+def search_bundles(app: Sphinx) -> dict[str, Bundle]:
+    """Each bundle's folder, the primary first then the years newest first, with its pages.
+
+    Known before Pagefind runs, from the published issues: a year with none has
+    no bundle. An issue page named neither way is in the bundle of its year.
+    """
+    domain: ArchiveDomain = app.env.domains["lwkd"]
+    years: dict[str, list[str]] = {}
+    for issue in domain.views.issues:
+        match = ISSUE_PAGE.fullmatch(issue.docname)
+        if match:
+            years.setdefault(match.group(1) or match.group(2), [])
+        else:
+            path = app.builder.get_target_uri(issue.docname)
+            years.setdefault(str(issue.year), []).append(path)
+    bundles = {BUNDLE: Bundle(TOPIC_PAGES)}
+    for year in sorted(years, reverse=True):
+        globs = (f"archive/{year}/**/*.html", f"issues/{year}-*.html")
+        bundles[f"{ISSUE_BUNDLES}/{year}"] = Bundle(globs, tuple(sorted(years[year])))
+    return bundles
+
+
+def next_folder(bundle: str) -> str:
+    """Where Pagefind writes the new index of ``bundle``, beside the bundles."""
+    return f"{NEXT_BUNDLE}-{bundle.replace('/', '-')}"
+
+
+def indexed_pages(outdir: Path, bundle: Bundle) -> dict[str, list[int]]:
+    """Each page of a bundle, with its modification time (ns) and size."""
     pages = {}
-    for name, glob in INDEXED_FOLDERS.items():
-        for path in (outdir / name).glob(glob):
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            pages[path.relative_to(outdir).as_posix()] = [stat.st_mtime_ns, stat.st_size]
+    paths = [path for glob in bundle.globs for path in outdir.glob(glob)]
+    for path in paths + [outdir / page for page in bundle.pages]:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        pages[path.relative_to(outdir).as_posix()] = [stat.st_mtime_ns, stat.st_size]
     return pages
 
 
-def bundle_files(outdir: Path) -> dict[str, int]:
-    """Each file of the search bundle, with its size."""
-    bundle = outdir / BUNDLE
+def bundle_files(outdir: Path, bundle: str = BUNDLE) -> dict[str, int]:
+    """Each file of a search bundle, with its size."""
+    folder = outdir / bundle
     return {
-        path.relative_to(bundle).as_posix(): path.stat().st_size
-        for path in bundle.rglob("*")
+        path.relative_to(folder).as_posix(): path.stat().st_size
+        for path in folder.rglob("*")
         if path.is_file()
     }
 
 
-def index_is_current(outdir: Path, record_path: Path, pages: dict[str, list[int]]) -> bool:
-    """True when the last index was made, whole, from these very pages and is all there.
+def read_record(record_path: Path) -> dict[str, Any]:
+    """The record of each bundle's last complete index; empty when there is none."""
+    try:
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def index_is_current(
+    outdir: Path, entry: object, pages: dict[str, list[int]], bundle: str = BUNDLE
+) -> bool:
+    """True when the bundle's last index was made, whole, from these very pages and is all there.
 
     False after a Pagefind that was killed or failed (no record), when a page
     changed, came or went since (a build killed after writing pages and before
     indexing them), or when a file of the bundle is missing or cut short.
     """
     try:
-        record = json.loads(record_path.read_text(encoding="utf-8"))
-        indexed, bundle = record["pages"], record["bundle"]
-    except (OSError, ValueError, TypeError, KeyError):
+        indexed, files = entry["pages"], entry["bundle"]  # type: ignore[index]
+    except (TypeError, KeyError):
         return False
-    if indexed != pages or not isinstance(bundle, dict) or "pagefind.js" not in bundle:
+    if indexed != pages or not isinstance(files, dict) or "pagefind.js" not in files:
         return False
-    return all(file_size(outdir / BUNDLE / name) == size for name, size in bundle.items())
+    return all(file_size(outdir / bundle / name) == size for name, size in files.items())
 
 
-def replace_bundle(outdir: Path) -> None:
+def replace_bundle(outdir: Path, bundle: str = BUNDLE) -> None:
     """Put the index Pagefind just wrote in place of the old one, in two renames."""
-    old = outdir / f".{BUNDLE}-old"
+    target = outdir / bundle
+    old = target.with_name(f".{target.name}-old")
     shutil.rmtree(old, ignore_errors=True)
-    if (outdir / BUNDLE).exists():
-        (outdir / BUNDLE).rename(old)
-    (outdir / NEXT_BUNDLE).rename(outdir / BUNDLE)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.rename(old)
+    (outdir / next_folder(bundle)).rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_stale_bundles(outdir: Path, bundles: dict[str, Bundle]) -> None:
+    """Delete the year bundles this build does not make (a year whose last issue went)."""
+    folder = outdir / ISSUE_BUNDLES
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.is_dir() and f"{ISSUE_BUNDLES}/{path.name}" not in bundles:
+            shutil.rmtree(path)
+    if not any(folder.iterdir()):
+        folder.rmdir()
 
 
 class SearchIndex:
     """Page context for Pagefind, and running Pagefind after the build."""
 
     def __init__(self) -> None:
-        self.process: subprocess.Popen[str] | None = None
-        self.pages: dict[str, list[int]] = {}
+        #: The bundles Pagefind indexes in this build, each with its pages, its
+        #: command, and its process once started.
+        self.runs: dict[str, dict[str, Any]] = {}
 
     def builder_inited(self, app: Sphinx) -> None:
         # Pagefind replaces Sphinx's search: no searchindex.js, no stemming of every page.
@@ -191,62 +260,103 @@ class SearchIndex:
         Registered last for ``html-collect-pages``, this runs after the other
         generated pages are written; Sphinx's remaining work (static files,
         inventory) and the archive's feeds and redirects then overlap with Pagefind.
-        Pagefind runs unless the index is current (see :func:`index_is_current`).
+        Pagefind runs for each bundle whose index is not current (see
+        :func:`index_is_current`), a few at once; the bundles of years that have
+        no issue any more are deleted.
         """
-        self.process = None
+        self.runs = {}
         outdir = Path(app.builder.outdir)
         if app.builder.format != "html":
             return
-        self.pages = indexed_pages(outdir)
-        if index_is_current(outdir, bookkeeping_dir(app) / INDEX_RECORD, self.pages):
-            return
+        record_path = bookkeeping_dir(app) / INDEX_RECORD
+        record = read_record(record_path)
+        bundles = search_bundles(app)
+        for bundle, members in bundles.items():
+            pages = indexed_pages(outdir, members)
+            if not index_is_current(outdir, record.get(bundle), pages, bundle):
+                self.runs[bundle] = {
+                    "bundle": bundle,
+                    "pages": pages,
+                    "glob": members.pagefind_glob(),
+                    "process": None,
+                }
+        kept = {b: e for b, e in record.items() if b in bundles and b not in self.runs}
         try:
-            (bookkeeping_dir(app) / INDEX_RECORD).unlink(missing_ok=True)
-            shutil.rmtree(outdir / NEXT_BUNDLE, ignore_errors=True)
+            remove_stale_bundles(outdir, bundles)
+            if kept != record:
+                write_record(record_path, kept)
+            for bundle in self.runs:
+                shutil.rmtree(outdir / next_folder(bundle), ignore_errors=True)
         except OSError as error:
             report_write_error(app, error)
+            self.runs = {}
             return
-        command = [
-            *pagefind_command(),
-            "--site", str(outdir),
-            "--output-subdir", NEXT_BUNDLE,
-            "--silent",
-            "--glob", INDEXED_PAGES,
-            "--exclude-selectors", ".headerlink",
-        ]  # fmt: skip
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
+        for run in list(self.runs.values())[:CONCURRENT_RUNS]:
+            start_pagefind(outdir, run)
         yield from ()
 
     def build_finished(self, app: Sphinx, exception: Exception | None) -> None:
-        process, self.process = self.process, None
-        if process is not None and exception is not None:
-            process.kill()
-        if process is not None:
-            output, _ = process.communicate()
-            if process.returncode != 0 and exception is None:
-                detail = output.strip().splitlines()[-1:] or ["no output"]
-                warn(ArchiveWarning.SEARCH, f"Pagefind could not index the site: {detail[0]}")
+        runs, self.runs = self.runs, {}
+        outdir = Path(app.builder.outdir)
+        if exception is not None:
+            for run in runs.values():
+                if run["process"] is not None:
+                    run["process"].kill()
+        waiting = [run for run in runs.values() if run["process"] is None]
+        failures = []
+        for bundle, run in runs.items():
+            if run["process"] is None:
+                if exception is not None:
+                    continue
+                waiting.remove(run)
+                start_pagefind(outdir, run)
+            output, _ = run["process"].communicate()
+            # One run ended: the next bundle waiting starts.
+            if waiting and exception is None:
+                start_pagefind(outdir, waiting.pop(0))
+            if run["process"].returncode != 0 and exception is None:
+                failures.append(output)
             elif exception is None:
                 with reporting_write_errors(app):
-                    replace_bundle(Path(app.builder.outdir))
-                    self.record_index(app)
-            shutil.rmtree(Path(app.builder.outdir) / NEXT_BUNDLE, ignore_errors=True)
+                    replace_bundle(outdir, bundle)
+                    self.record_index(app, bundle, run["pages"])
+            shutil.rmtree(outdir / next_folder(bundle), ignore_errors=True)
+        if failures:
+            detail = failures[0].strip().splitlines()[-1:] or ["no output"]
+            warn(ArchiveWarning.SEARCH, f"Pagefind could not index the site: {detail[0]}")
         if exception is None and app.builder.format == "html":
             script = STATIC / "lwkd-search.js"
             with reporting_write_errors(app):
-                write_atomically(
-                    Path(app.builder.outdir) / "_static" / script.name, script.read_bytes()
-                )
+                write_atomically(outdir / "_static" / script.name, script.read_bytes())
 
-    def record_index(self, app: Sphinx) -> None:
-        """Record what the index Pagefind just wrote was made from, and its files."""
+    def record_index(self, app: Sphinx, bundle: str, pages: dict[str, list[int]]) -> None:
+        """Record what the bundle Pagefind just wrote was made from, and its files."""
         outdir = Path(app.builder.outdir)
-        record = {"pages": self.pages, "bundle": bundle_files(outdir)}
-        text = json.dumps(record, sort_keys=True, separators=(",", ":"))
+        record_path = bookkeeping_dir(app) / INDEX_RECORD
+        record = read_record(record_path)
+        record[bundle] = {"pages": pages, "bundle": bundle_files(outdir, bundle)}
         with reporting_write_errors(app):
-            write_atomically(bookkeeping_dir(app) / INDEX_RECORD, text.encode("utf-8"))
+            write_record(record_path, record)
+
+
+def start_pagefind(outdir: Path, run: dict[str, Any]) -> None:
+    """Start Pagefind on one bundle: its pages, into its folder for the next index."""
+    command = [
+        *pagefind_command(),
+        "--site", str(outdir),
+        "--output-subdir", next_folder(run["bundle"]),
+        "--silent",
+        "--glob", run["glob"],
+        "--exclude-selectors", ".headerlink",
+    ]  # fmt: skip
+    run["process"] = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+def write_record(record_path: Path, record: dict[str, Any]) -> None:
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"))
+    write_atomically(record_path, text.encode("utf-8"))
 
 
 def setup(app: Sphinx) -> None:

@@ -1,10 +1,14 @@
-"""The search page: Pagefind's box and filters, with every spelling of each group."""
+"""The search page: Pagefind's box and filters, with every spelling of each group.
+
+It lists the bundles of issues it merges into the primary index (one per year),
+so a year that comes or goes rewrites the page.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lwkd_archive.outputs.search import query_aliases
+from lwkd_archive.outputs.search import BUNDLE, query_aliases, search_bundles
 from lwkd_archive.pages.generated import changed_pages
 
 if TYPE_CHECKING:
@@ -17,5 +21,7 @@ if TYPE_CHECKING:
 
 def search_page(app: Sphinx) -> Iterator[Page]:
     if app.builder.format == "html":
-        page = ("search", {"title": "Search", "lwkd_aliases": query_aliases()}, "lwkd/search.html")
+        merged = [f"{bundle}/" for bundle in search_bundles(app) if bundle != BUNDLE]
+        context = {"title": "Search", "lwkd_aliases": query_aliases(), "lwkd_bundles": merged}
+        page = ("search", context, "lwkd/search.html")
         yield from changed_pages(app, "search-page", [page])

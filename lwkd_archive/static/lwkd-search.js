@@ -4,6 +4,8 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const root = new URL(document.documentElement.dataset.content_root || "./", window.location.href);
 const aliases = JSON.parse(form.dataset.aliases || "{}");
+// The bundles of issues, one per year, merged into the primary index (the KEP and SIG pages).
+const bundles = JSON.parse(form.dataset.bundles || "[]");
 const FILTERS = ["year", "sig", "section", "kep"];
 
 // "KEP-3136", "KEP 3136", "kep3136", "KEP #3136" -> kep3136; "SIG Node", "sig node" -> signode.
@@ -85,6 +87,10 @@ async function main() {
   try {
     pagefind = await import(new URL("pagefind/pagefind.js", root).href);
     await pagefind.options({ baseUrl: root.pathname });
+    // Pagefind merges filters (counts summed) and results (by score) across the indexes.
+    await Promise.all(
+      bundles.map((bundle) => pagefind.mergeIndex(new URL(bundle, root).href, { baseUrl: root.pathname }))
+    );
   } catch (error) {
     setStatus(
       window.location.protocol === "file:"

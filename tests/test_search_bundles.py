@@ -1,0 +1,148 @@
+"""The search index in bundles: the topic pages, then one bundle of issues per year.
+
+Pagefind has no incremental mode; split, a new issue re-indexes its year's
+bundle and the topic bundle (its KEP and group pages change), not the archive.
+The search page merges the bundles with Pagefind's ``mergeIndex``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lwkd_archive.outputs import search
+from tests.browser import serve
+from tests.test_hostile_build import bookkeeping, build, indexed_bundles, pagefind_runs
+from tests.test_timeline import rebuild
+
+
+def issue(week: str, published: str, body: str) -> str:
+    return f"""\
+---
+blogpost: true
+date: {published} 06:00
+week_ending: {week}
+lwkd_url: /{published[:4]}/{published.replace("-", "")}
+---
+
+# Week Ending {week}
+
+## Developer News
+
+{body}
+"""
+
+
+#: An issue of 2023 beside the two of 2024 the tiny archive has.
+ISSUE_2023 = issue("2023-06-04", "2023-06-07", "Zebrafish reviewed {kep}`3136` in {sig}`node`.")
+#: A new post of 2024 naming a KEP: its year's bundle and the topic pages change.
+NEW_POST_2024 = issue("2024-02-04", "2024-02-07", "Quokkas took {kep}`3136` further.")
+
+
+#: An issue of 2023 whose page is not named by date: it is in its year's bundle all the same.
+SUMMER_2023 = issue("2023-07-02", "2023-07-05", "Capybaras wrote about {sig}`node`.")
+
+
+@pytest.fixture
+def project(tmp_path, rootdir) -> Path:
+    """The tiny archive (two issues of 2024) with an issue of 2023."""
+    project = Path(shutil.copytree(rootdir / "test-recovery", tmp_path / "bundles"))
+    (project / "issues" / "2023-06-04.md").write_text(ISSUE_2023, encoding="utf-8")
+    return project
+
+
+def merged_bundles(app) -> list[str]:
+    """The bundles the search page merges into the primary one."""
+    page = (app.outdir / "search.html").read_text(encoding="utf-8")
+    return json.loads(html.unescape(re.search(r"data-bundles='([^']*)'", page).group(1)))
+
+
+def test_a_build_makes_the_primary_bundle_and_one_per_year(project, make_app, monkeypatch):
+    (project / "issues" / "summer.md").write_text(SUMMER_2023, encoding="utf-8")
+    runs = pagefind_runs(monkeypatch)
+    app = build(make_app, project)
+    assert app.warning.getvalue() == ""
+    assert indexed_bundles(runs) == ["pagefind", "pagefind-issues-2024", "pagefind-issues-2023"]
+    for bundle in ("pagefind", "pagefind-issues/2024", "pagefind-issues/2023"):
+        entry = json.loads((app.outdir / bundle / "pagefind-entry.json").read_text())
+        assert (app.outdir / bundle / "pagefind.js").is_file()
+        assert entry["languages"]["en"]["page_count"] > 0, bundle
+    assert sorted(p.name for p in (app.outdir / "pagefind-issues").iterdir()) == ["2023", "2024"]
+    assert merged_bundles(app) == ["pagefind-issues/2024/", "pagefind-issues/2023/"]
+    record = json.loads((bookkeeping(app) / search.INDEX_RECORD).read_text())
+    assert sorted(record) == ["pagefind", "pagefind-issues/2023", "pagefind-issues/2024"]
+    in_2023 = ["issues/2023-06-04.html", "issues/summer.html"]
+    assert sorted(record["pagefind-issues/2023"]["pages"]) == in_2023
+    entry = json.loads((app.outdir / "pagefind-issues/2023/pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 2
+    assert all(page.startswith(("keps/", "sigs/")) for page in record["pagefind"]["pages"])
+    # No temporary folder is left behind.
+    assert not [p for p in app.outdir.iterdir() if p.name.startswith(".pagefind")]
+
+
+def test_a_new_post_reindexes_only_its_year_and_the_topic_pages(project, make_app, monkeypatch):
+    app = build(make_app, project)
+    runs = pagefind_runs(monkeypatch)
+    untouched = (app.outdir / "pagefind-issues" / "2023" / "pagefind-entry.json").stat()
+    (project / "issues" / "2024-02-04.md").write_text(NEW_POST_2024, encoding="utf-8")
+    again = rebuild(app, make_app)
+    assert again.warning.getvalue() == ""
+    assert indexed_bundles(runs) == ["pagefind", "pagefind-issues-2024"]
+    after = (again.outdir / "pagefind-issues" / "2023" / "pagefind-entry.json").stat()
+    assert after.st_mtime_ns == untouched.st_mtime_ns
+    record = json.loads((bookkeeping(again) / search.INDEX_RECORD).read_text())
+    assert "issues/2024-02-04.html" in record["pagefind-issues/2024"]["pages"]
+    # Nothing changed: no Pagefind at all.
+    rebuild(again, make_app)
+    assert len(runs) == 2
+
+
+def test_removing_the_last_issue_of_a_year_removes_its_bundle(project, make_app, monkeypatch):
+    app = build(make_app, project)
+    assert (app.outdir / "pagefind-issues" / "2023" / "pagefind.js").is_file()
+    (project / "issues" / "2023-06-04.md").unlink()
+    runs = pagefind_runs(monkeypatch)
+    again = rebuild(app, make_app)
+    assert again.warning.getvalue() == ""
+    assert "pagefind-issues-2023" not in indexed_bundles(runs)
+    assert not (again.outdir / "pagefind-issues" / "2023").exists()
+    assert merged_bundles(again) == ["pagefind-issues/2024/"]
+    record = json.loads((bookkeeping(again) / search.INDEX_RECORD).read_text())
+    assert sorted(record) == ["pagefind", "pagefind-issues/2024"]
+    # The last year gone too: no folder of year bundles at all.
+    for page in (project / "issues").glob("*.md"):
+        page.unlink()
+    last = rebuild(again, make_app)
+    assert not (last.outdir / "pagefind-issues").exists()
+    assert merged_bundles(last) == []
+    assert (last.outdir / "pagefind" / "pagefind.js").is_file()
+
+
+@pytest.mark.browser
+def test_search_merges_the_bundles_of_every_year_and_filters_by_year(project, make_app, browser):
+    app = build(make_app, project)
+    with serve(app.outdir) as base:
+        results = browser.search(base, "q=3136")
+        # The KEP's own page (the primary bundle) first, then issues of both years.
+        assert results[0] == "keps/3136.html"
+        assert set(results[1:]) == {
+            "issues/2023-06-04.html",
+            "issues/2024-01-07.html",
+            "issues/2024-01-21.html",
+        }
+        assert browser.search(base, "q=zebrafish") == ["issues/2023-06-04.html"]
+        offered = browser.page.eval_on_selector_all(
+            "select[name=year] option", "os => os.map(o => o.textContent)"
+        )
+        assert offered[1:] == ["2024 (2)", "2023 (1)"]
+        assert browser.search(base, "q=3136&year=2023") == ["issues/2023-06-04.html"]
+        in_2024 = browser.search(base, "q=3136&year=2024")
+        assert sorted(in_2024) == ["issues/2024-01-07.html", "issues/2024-01-21.html"]
+        assert browser.search(base, "q=zebrafish&year=2024") == []
+        assert browser.errors == []
+        assert browser.foreign_requests() == []
