@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -71,10 +70,6 @@ def feed_pagename(tag: str | None) -> str:
     return f"{FEED_DIR}/{slugify(tag) if tag else 'atom'}.xml"
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 #: Where the entries go in a feed that feedgen rendered without any.
 FEED_END = b"</feed>\n"
 
@@ -106,8 +101,8 @@ class FeedRenderer:
             item.title(entry.title)
             item.link(href=url)
             item.author({"name": "LWKD contributors"})
-            item.published(_utc(entry.published))
-            item.updated(_utc(entry.published))
+            item.published(entry.published)
+            item.updated(entry.published)
             if entry.summary:
                 item.summary(entry.summary)
             tags = entry_categories(self.views, entry)
@@ -130,7 +125,7 @@ class FeedRenderer:
         feed.link(href=self.base + pagename, rel="self")
         feed.language(self.language)
         feed.rights("LWKD contributors, CC BY 4.0")
-        feed.updated(_utc(max(e.published for e in entries)))
+        feed.updated(max(e.published for e in entries))
         head = feed.atom_str(pretty=True)
         if not head.endswith(FEED_END):
             raise ValueError(f"feedgen wrote a feed that does not end with {FEED_END!r}")
