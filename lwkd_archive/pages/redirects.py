@@ -130,7 +130,8 @@ def write_redirects(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
     addresses += [(path, (path,), d) for path, d in written_here_pages(app, domain).items()]
     with reporting_write_errors(app):
         for key, paths, docname in addresses:
-            generated.files.update(paths)
+            for path in paths:
+                generated.add_file(path)
             title = titles[docname]
             digest = fingerprint(shared, docname, title, app.builder.get_target_uri(docname))
             if marks.is_current(key, digest, outdir / paths[0]) and all(
