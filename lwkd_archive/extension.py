@@ -34,7 +34,9 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_role("kep", archive_roles.KepRole())
     app.add_role("sig", archive_roles.SigRole())
     app.add_role("pr", archive_roles.PullRequestRole())
+    app.add_role("mentioned", archive_roles.MentionedRole())
     app.add_domain(domain.ArchiveDomain)
+    app.add_post_transform(domain.DropSilentMentions)
     # Record each page's mentions, and the page as an Issue, once ablog has read it as a post
     # (ablog at 500) and before its copy of the page is dropped (600).
     app.connect("doctree-read", domain.collect_mentions, priority=550)
@@ -77,7 +79,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     build_recovery.setup(app)
     return {
         "version": lwkd_archive.__version__,
-        "env_version": 5,
+        "env_version": 6,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -192,6 +192,8 @@ def test_api_json(app):
     issues = json.loads((app.outdir / "api" / "issues.json").read_text())
     assert issues[0] == {
         "keps": [3136],
+        # Named by the issue itself.
+        "named_sigs": ["sig-node"],
         "published": "2024-01-10T06:00:00Z",
         # Named, or owning a KEP the issue mentions.
         "sigs": ["sig-architecture", "sig-node"],

@@ -52,9 +52,30 @@ def kep_of_pull_request(text: str, repo: str, number: int) -> int | None:
     return kep
 
 
-def lwkd_title_for_kep(text: str) -> str:
-    """The KEP's title as the writer gave it in the role's text, without the number."""
-    return KEP_TITLE_PREFIX_RE.sub("", text).strip()
+#: The KEP's number at the start of a link's text: ``KEP-515: title``, ``515: title``.
+NUMBER_FIRST_RE = re.compile(r"^\s*(?:KEP[-\s]?)?#?(?P<n>\d{1,6})\s*(?::|-|–|—|\.)\s*", re.I)
+#: The KEP's number at the end of a link's text: ``title (KEP-515)``.
+NUMBER_LAST_RE = re.compile(r"\s*[(\[]\s*KEP[-\s]?#?(?P<n>\d{1,6})\s*[)\]]\s*$", re.I)
+
+
+def lwkd_title_for_kep(text: str, number: int | None = None) -> str:
+    """The title a writer gave a KEP in a link's text, or '' when the text is not one.
+
+    A title is what the text says beside the KEP's own number (``KEP-3136: Beta APIs
+    off by default``, ``515: kubectl get and describe...``, ``Sidecar containers
+    (KEP-753)``). Text without the number is the writer's sentence, not a title: "FlexVolumes
+    can now [be resized](…issues/304)" gives KEP-304 no title. Nor does text that is
+    only a KEP's name again (``KEP-5972``).
+    """
+    title = ""
+    if (first := NUMBER_FIRST_RE.match(text)) and (number is None or int(first["n"]) == number):
+        title = text[first.end() :]
+    elif (last := NUMBER_LAST_RE.search(text)) and (number is None or int(last["n"]) == number):
+        title = text[: last.start()]
+    title = title.strip(" :-–—")
+    if not re.search(r"[^\W\d_]", title) or KEP_TEXT_RE.fullmatch(title):
+        return ""
+    return title
 
 
 def split_role_text(text: str) -> tuple[str, str]:

@@ -33,6 +33,8 @@ def api_documents(app: Sphinx) -> dict[str, list[dict[str, Any]]]:
             "url": _url(app, issue.docname),
             "keps": list(issue.keps),
             "sigs": list(views.groups_of[issue.docname]),
+            # The groups the issue itself names ("sigs" adds the owners of its KEPs).
+            "named_sigs": list(issue.groups),
         }
         for issue in views.issues
     ]

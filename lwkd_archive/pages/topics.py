@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from lwkd_archive.facts.groups import is_group_slug
+from lwkd_archive.facts.groups import is_group_slug, load_groups
 from lwkd_archive.outputs.search import group_tokens, kep_tokens
 from lwkd_archive.pages.generated import changed_pages
 from lwkd_archive.reading.domain import ArchiveDomain, Mention, kep_pagename, sig_pagename
@@ -22,6 +22,24 @@ KEP_INDEX = "keps/index"
 SIG_INDEX = "sigs/index"
 #: Sentences shown per issue on a KEP or SIG page; the issue itself has the rest.
 SENTENCES_PER_ISSUE = 3
+
+
+def how_named(how: str) -> tuple[str, str]:
+    """How a page says an issue named a KEP or group: words, and the name in code, if any.
+
+    Nothing for the plain ways (its number, a link to it, its name): the sentence shows them.
+    """
+    if how in {"number", "link", "name", "named", ""}:
+        return "", ""
+    if how.startswith("feature gate "):
+        return "named by its feature gate", how.removeprefix("feature gate ").strip()
+    words = {
+        "title": "named by its title",
+        "link text": "named in the text of a link",
+        "list": "named in a list of groups",
+        "pull request": "named in a pull request's title",
+    }
+    return words.get(how, how), ""
 
 
 def _issue_rows(
@@ -46,6 +64,7 @@ def _issue_rows(
                 "anchor": mention.anchor,
                 "sentence": mention.sentence,
                 "kep": int(mention.key) if name_keps and mention.kind == "kep" else None,
+                "how": how_named(mention.how),
             }
             if all(
                 q["sentence"] != quote["sentence"] or q["anchor"] != quote["anchor"] for q in quotes
@@ -71,14 +90,17 @@ def _kep_summary(domain: ArchiveDomain, number: int) -> dict[str, Any]:
     group = domain.group(owning) if owning else None
     return {
         "number": number,
-        "title": domain.kep_title(number) or f"KEP-{number}",
+        # '' when neither kep.yaml nor LWKD gave it a title beside its number.
+        "title": domain.kep_title(number),
         "has_facts": facts is not None,
         "owning_sig": owning,
         "owning_sig_name": group.name if group else owning,
+        # A participating SIG kep.yaml spells its own way (sig-scheduler, sig-contribex) links
+        # to the group it means; one that is no group (TBD, sig-foo) is shown, not linked.
         "participating": [
-            {"slug": s, "name": (g.name if (g := domain.group(s)) else s)}
+            {"slug": g.slug if g else "", "name": g.name if g else s}
             for s in (facts.participating_sigs if facts else ())
-            if is_group_slug(s)
+            for g in [load_groups().resolve(s)]
         ],
         "status": facts.status if facts else "",
         "stage": facts.stage if facts else "",
@@ -119,7 +141,9 @@ def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
             (
                 kep_pagename(number),
                 {
-                    "title": f"KEP-{number}: {summary['title']}",
+                    "title": f"KEP-{number}: {summary['title']}"
+                    if summary["title"]
+                    else f"KEP-{number}",
                     "kep": summary,
                     "issues": issues,
                     "lwkd_kep_tokens": kep_tokens(number),

@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.domains import Domain
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.nodes import make_refnode
 
 from lwkd_archive.facts.groups import Group, is_group_slug, load_groups
 from lwkd_archive.facts.keps import KepFacts, parse_facts
+from lwkd_archive.facts.targets import lwkd_title_for_kep
 from lwkd_archive.reading.issues import ArchiveViews, Issue, build_views
 from lwkd_archive.reading.tags import kep_tag
 from lwkd_archive.warnings import ArchiveWarning, warn
@@ -50,6 +52,11 @@ class Mention:
     anchor: str  # id of that section
     sentence: str
     lwkd_title: str  # for KEPs: the title the writer gave it, if any
+    #: How the issue named it: ``number`` (a KEP's number, or a link to it whose text has
+    #: it), ``link`` (a link to the KEP with the writer's words), ``name`` (a group's
+    #: name), or what a silent mention says: ``feature gate X``, ``title``, ``link text``,
+    #: ``list``, ``pull request``.
+    how: str = "number"
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -74,15 +81,59 @@ def _excerpt_text(info: dict[str, Any]) -> str:
     return " ".join(p.astext() for p in info.get("excerpt") or () if isinstance(p, nodes.Node))
 
 
-def _sentence_around(node: nodes.Node) -> str:
-    """The sentence of the paragraph (or title) that holds ``node``."""
+def _block_of(node: nodes.Node) -> nodes.Element | None:
+    """The paragraph or title that holds ``node``."""
     block = node.parent
     while block is not None and not isinstance(block, (nodes.paragraph, nodes.title)):
         block = block.parent
+    return block
+
+
+def _shown_text(node: nodes.Element) -> str:
+    """The text a mention stands for: its own, or for a mention that shows nothing, the
+    text right before it (the code span, link or words that named the subject)."""
+    if not node.get("lwkd_silent"):
+        return " ".join(node.astext().split())
+    parent = node.parent
+    index = parent.index(node) if parent is not None else 0
+    while index > 0:
+        index -= 1
+        before = " ".join(parent[index].astext().split())
+        if before:
+            return before
+    return ""
+
+
+def _heading_title(node: nodes.Element, number: str) -> str:
+    """The title a heading gives the KEP it names: "KEP of the Week: KEP-4815: title"."""
+    block = _block_of(node)
+    if not isinstance(block, nodes.title):
+        return ""
+    text = " ".join(block.astext().split())
+    needle = _shown_text(node)
+    at = text.find(needle) if needle else -1
+    if at < 0 or not re.search(rf"\b{number}\b", needle):
+        return ""
+    # What follows the KEP's name in the heading, ": " or not ("KEP-4815 DRA: devices").
+    rest = text[at + len(needle) :].strip(" :-–—")
+    return lwkd_title_for_kep(f"KEP-{number}: {rest}", int(number))
+
+
+def _how(node: nodes.Element) -> str:
+    if node.get("lwkd_how"):
+        return node["lwkd_how"]
+    if node["reftype"] == "sig":
+        return "name"
+    return "number" if re.search(rf"(?<!\d){node['reftarget']}(?!\d)", node.astext()) else "link"
+
+
+def _sentence_around(node: nodes.Node) -> str:
+    """The sentence of the paragraph (or title) that holds ``node``."""
+    block = _block_of(node)
     if block is None:
         return ""
     text = " ".join(block.astext().split())
-    needle = " ".join(node.astext().split())
+    needle = _shown_text(node)
     for sentence in SENTENCE_END_RE.split(text):
         if needle and needle in sentence:
             text = sentence
@@ -123,7 +174,7 @@ class ArchiveDomain(Domain):
         "mentions": {},  # docname -> [Mention]
         "facts_digest": "",  # of the KEP facts the pages were last written with
     }
-    data_version = 2
+    data_version = 3
 
     @property
     def issues(self) -> dict[str, Issue]:
@@ -176,7 +227,11 @@ class ArchiveDomain(Domain):
                     section=section,
                     anchor=anchor,
                     sentence=_sentence_around(node),
-                    lwkd_title=node.get("lwkd_title", ""),
+                    lwkd_title=node.get("lwkd_title", "")
+                    or (
+                        _heading_title(node, node["reftarget"]) if node["reftype"] == "kep" else ""
+                    ),
+                    how=_how(node),
                 )
             )
         if found:
@@ -254,6 +309,10 @@ class ArchiveDomain(Domain):
         """
         facts = self.kep_facts.get(number)
         owner = facts.owning_sig if facts else ""
+        # kep.yaml's own spellings (sig-arch, sig-contribex) are the groups they mean.
+        known = load_groups().resolve(owner) if owner else None
+        if known is not None:
+            return known.slug
         return owner if is_group_slug(owner) else ""
 
     def lwkd_kep_title(self, number: int) -> str:
@@ -322,6 +381,18 @@ class ArchiveDomain(Domain):
     def resolve_any_xref(self, env, fromdocname, builder, target, node, contnode) -> list:
         # KEPs and groups are referred to only through their own roles.
         return []
+
+
+class DropSilentMentions(SphinxPostTransform):
+    """Remove the mentions that show nothing before pages are written: they were recorded
+    when the page was read, and an empty ``<span>`` would only clutter the page."""
+
+    default_priority = 5  # before references are resolved (10)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(addnodes.pending_xref)):
+            if node.get("refdomain") == "lwkd" and node.get("lwkd_silent"):
+                node.parent.remove(node)
 
 
 def pages_with_new_facts(app: Sphinx, env: BuildEnvironment) -> list[str]:

@@ -1,8 +1,11 @@
-"""The writer's roles: ``{kep}`3136```, ``{sig}`node```, ``{pr}`kubernetes/enhancements#3137```."""
+"""The writer's roles: ``{kep}`3136```, ``{sig}`node```, ``{pr}`kubernetes/enhancements#3137```,
+and ``{mentioned}`feature gate InPlacePodVerticalScaling <kep-1287>```, which records a mention
+the text makes without a number or a link of its own, and shows nothing."""
 
 from __future__ import annotations
 
 import difflib
+import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -42,7 +45,7 @@ class KepRole(ReferenceRole):
             reftype="kep",
             reftarget=str(number),
             refexplicit=self.has_explicit_title,
-            lwkd_title=lwkd_title_for_kep(self.title) if self.has_explicit_title else "",
+            lwkd_title=lwkd_title_for_kep(self.title, number) if self.has_explicit_title else "",
         )
         node += nodes.inline(text, text, classes=["lwkd-kep"])
         self.set_source_info(node)
@@ -77,6 +80,52 @@ class SigRole(ReferenceRole):
             refexplicit=self.has_explicit_title,
         )
         node += nodes.inline(text, text, classes=["lwkd-sig"])
+        self.set_source_info(node)
+        return [node], []
+
+
+#: ``kep-1287``, ``KEP-1287`` or ``1287``: the KEP a ``{mentioned}`` role records.
+MENTIONED_KEP_RE = re.compile(r"^(?:kep[-\s]?)?#?(?P<n>[1-9]\d{0,5})$", re.IGNORECASE)
+#: How a mention was found, as the importer writes it (a writer may say anything short).
+HOW_LIMIT = 120
+
+
+class MentionedRole(ReferenceRole):
+    """``{mentioned}`how <kep-1287>``` or ``{mentioned}`link text <sig-release>```: a mention, shown as nothing.
+
+    It goes right after the text that names the subject, which stays as written: a code
+    span holding a KEP's feature gate, a link whose text names a group but leads
+    elsewhere, a KEP's title in prose. The issue is listed on the KEP's or group's page,
+    which says how it was named (``how``: ``feature gate X``, ``title``, ``link text``,
+    ``list``); the sentence quoted there is the one holding the text before the role.
+    """
+
+    def run(self) -> tuple[list[Node], list[system_message]]:
+        how = " ".join(self.title.split()) if self.has_explicit_title else "named"
+        target = self.target.strip()
+        if kep := MENTIONED_KEP_RE.match(target):
+            kind, key = "kep", str(int(kep["n"]))
+        elif group := load_groups().resolve(target):
+            kind, key = "sig", group.slug
+        else:
+            warn(
+                ArchiveWarning.KEP if target[:3].lower() == "kep" else ArchiveWarning.SIG,
+                f"{target!r} is neither a KEP (kep-1287) nor a known group (sig-node): write "
+                "{mentioned}`how <kep-1287>` or {mentioned}`how <sig-node>`",
+                location=self.get_location(),
+            )
+            return [nodes.problematic(self.rawtext, self.rawtext)], []
+        if len(how) > HOW_LIMIT:
+            how = how[: HOW_LIMIT - 1] + "…"
+        node = addnodes.pending_xref(
+            "",
+            nodes.inline(),
+            refdomain="lwkd",
+            reftype=kind,
+            reftarget=key,
+            lwkd_silent=True,
+            lwkd_how=how,
+        )
         self.set_source_info(node)
         return [node], []
 
@@ -118,6 +167,7 @@ class PullRequestRole(ReferenceRole):
             reftype="kep",
             reftarget=str(kep),
             lwkd_silent=True,
+            lwkd_how="pull request",
         )
         self.set_source_info(mention)
         return [node, mention], []
