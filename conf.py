@@ -65,3 +65,6 @@ html_domain_indices = False
 
 # KEP facts compiled by the importer from kubernetes/enhancements, if present.
 lwkd_kep_facts = str(ARCHIVE / "keps.json") if (ARCHIVE / "keps.json").exists() else ""
+# Group facts compiled by the importer from kubernetes/community (--community), if present:
+# missions, leaders, meetings, archived status; without them, data/groups.yaml alone.
+lwkd_group_facts = str(ARCHIVE / "groups.json") if (ARCHIVE / "groups.json").exists() else ""

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from sphinx.errors import ConfigError
 
+from lwkd_archive.facts.groups import GroupFactsError, check_group_facts, use_group_facts
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
@@ -14,6 +16,9 @@ if TYPE_CHECKING:
 
 DEFAULTS = {
     "lwkd_kep_facts": ("", "env", str),
+    # Group facts compiled by the importer from kubernetes/community (groups.json);
+    # '' for the groups of data/groups.yaml alone.
+    "lwkd_group_facts": ("", "env", str),
     "lwkd_upstream_url": ("https://lwkd.info", "html", str),
     "lwkd_default_pr_repo": ("kubernetes/kubernetes", "env", str),
     # The authority (RFC 4151: a domain and a date) of the ``tag:`` URIs that are
@@ -45,6 +50,17 @@ def validate(app: Sphinx, config: Config) -> None:
             f"lwkd_kep_facts = {facts!r} is not a file: run `python -m lwkd_archive import` "
             "with --enhancements, or set it to ''"
         )
+    groups = config.lwkd_group_facts
+    if groups:
+        try:
+            check_group_facts(groups)
+        except GroupFactsError as exc:
+            raise ConfigError(
+                f"lwkd_group_facts: {exc}: run `python -m lwkd_archive import` with "
+                "--community again, or set it to ''"
+            ) from None
+    # Every caller of load_groups() (roles, pages, search) now gets the merged table.
+    use_group_facts(groups or None)
     if "/" not in config.lwkd_default_pr_repo:
         raise ConfigError(
             f"lwkd_default_pr_repo must look like org/repo, not {config.lwkd_default_pr_repo!r}"

@@ -43,8 +43,13 @@ def copy_project(project: Path) -> Path:
     return project
 
 
-def build_site(workdir: Path, lwkd: Path | None, enhancements: Path | None) -> Path:
-    """A copy of the project, with ``lwkd`` imported when given, built with -W; its output folder."""
+def build_site(
+    workdir: Path, lwkd: Path | None, enhancements: Path | None, *, community: Path | None = None
+) -> Path:
+    """A copy of the project, with ``lwkd`` imported when given, built with -W; its output folder.
+
+    ``community``: a kubernetes/community checkout, for the groups' own list.
+    """
     import subprocess
     import sys
 
@@ -61,6 +66,8 @@ def build_site(workdir: Path, lwkd: Path | None, enhancements: Path | None) -> P
         ]
         if enhancements is not None:
             command += ["--enhancements", str(enhancements)]
+        if community is not None:
+            command += ["--community", str(community)]
         subprocess.run(command, cwd=project, check=True, capture_output=True)
     out = workdir / "html"
     result = subprocess.run(
@@ -91,7 +98,13 @@ def build_imported(make_app, lwkd: Path, srcdir: Path):
 @pytest.fixture(scope="session")
 def corpus_site(corpus: Path, tmp_path_factory) -> Path:
     """The full corpus imported and built once per test session (about 15 s)."""
-    return build_site(tmp_path_factory.mktemp("corpus"), corpus / "lwkd", corpus / "enhancements")
+    community = corpus / "community"
+    return build_site(
+        tmp_path_factory.mktemp("corpus"),
+        corpus / "lwkd",
+        corpus / "enhancements",
+        community=community if (community / "sigs.yaml").is_file() else None,
+    )
 
 
 @pytest.fixture(scope="session")

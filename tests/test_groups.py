@@ -77,6 +77,18 @@ def test_every_alias_resolves_to_its_group(groups):
         ("Code of Conduct Committee", "committee-code-of-conduct"),
         ("Security Response Committee", "committee-security-response"),
         ("Product Security Committee", "committee-security-response"),
+        # Spellings LWKD used for groups of kubernetes/community's list, linked even
+        # when a build has no copy of the list.
+        ("WG AI Gateway", "wg-ai-gateway"),
+        ("WG AI Integration", "wg-ai-integration"),
+        ("AI Conformance WG", "wg-ai-conformance"),
+        ("Kubernetes-VMware UG", "ug-vmware-users"),
+        ("Structured Logging Migration WG", "wg-structured-logging"),
+        ("WG Workload-aware Scheduling", "wg-workload-aware-scheduling"),
+        # Never in the list: LWKD's own row.
+        ("WG Node Identity", "wg-node-identity"),
+        # SIG Big Data became a user group.
+        ("SIG-Big-Data", "ug-big-data"),
     ],
 )
 def test_spellings(groups, spelling, slug):
@@ -99,3 +111,8 @@ def test_renames_are_followed_without_looping():
     assert table.resolve("wg-a").slug in {"wg-a", "wg-b"}
     assert table.resolve("SIG See").slug == "sig-c"
     assert table.resolve("See SIG").slug == "sig-c"
+
+
+@pytest.mark.parametrize("slug", ["wg-policy", "wg-lts", "wg-serving", "ug-vmware-users"])
+def test_groups_the_community_archived_are_archived_without_its_list(groups, slug):
+    assert groups.get(slug).archived

@@ -223,8 +223,14 @@ def test_make_passes_values_as_data_never_as_commands(tmp_path):
         "quotes": f"a'b\"c; touch {ran}-5",
     }
     for value in hostile.values():
-        assert make(tmp_path, "import", f"LWKD_REPO={value}", f"ENHANCEMENTS_REPO={value}") == [
-            ["-m", "lwkd_archive", "import", value, "--enhancements", value]
+        assert make(
+            tmp_path,
+            "import",
+            f"LWKD_REPO={value}",
+            f"ENHANCEMENTS_REPO={value}",
+            f"COMMUNITY_REPO={value}",
+        ) == [
+            ["-m", "lwkd_archive", "import", value, "--enhancements", value, "--community", value]
         ]
         assert make(tmp_path, "new", f"WEEK_ENDING={value}") == [
             ["-m", "lwkd_archive", "new", "--week-ending", value]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import asdict, dataclass, replace
+from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 
 import yaml
 
@@ -23,19 +26,54 @@ KIND_WORDS = {
 }
 
 
+#: A person who leads a group, as (name, GitHub handle).
+Leader = tuple[str, str]
+#: A group's meeting, as (description, day, time, time zone, frequency, https URL or "").
+Meeting = tuple[str, str, str, str, str, str]
+
+COMMUNITY_TREE = "https://github.com/kubernetes/community/tree/master"
+
+
 @dataclass(frozen=True)
 class Group:
-    """One SIG, working group, committee or user group."""
+    """One SIG, working group, committee or user group.
+
+    ``slug``, ``name``, ``aliases`` and ``renamed_to`` are LWKD's own (groups.yaml);
+    the rest comes from kubernetes/community's list when the build has it
+    (see :mod:`lwkd_archive.facts.community`), and is empty otherwise.
+    """
 
     slug: str
     name: str
     aliases: tuple[str, ...] = ()
     archived: bool = False
     renamed_to: str = ""
+    mission: str = ""
+    label: str = ""
+    chairs: tuple[Leader, ...] = ()
+    tech_leads: tuple[Leader, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+    slack: str = ""
+    mailing_list: str = ""
+    subprojects: tuple[str, ...] = ()
+    stakeholder_sigs: tuple[str, ...] = ()
+    #: The group's folder in kubernetes/community ("" when the list does not have it).
+    community_url: str = ""
 
     @property
     def kind(self) -> str:
         return self.slug.split("-", 1)[0]
+
+    @property
+    def folder_url(self) -> str:
+        """Where the group lives in kubernetes/community: its folder, as the list says.
+
+        Without the list (the bundled sample), a group that is not archived is
+        assumed at ``<slug>/``, where every active group's folder is.
+        """
+        if self.community_url:
+            return self.community_url
+        return "" if self.archived else f"{COMMUNITY_TREE}/{self.slug}"
 
 
 def is_group_slug(text: object) -> bool:
@@ -74,6 +112,16 @@ class GroupTable:
     def __iter__(self):
         return iter(self.groups.values())
 
+    @property
+    def fingerprint(self) -> str:
+        """A sha256 of every group's every field: equal tables, equal fingerprints.
+
+        What an import or a build derived from the table is current while this is.
+        """
+        rows = [asdict(self.groups[slug]) for slug in sorted(self.groups)]
+        text = json.dumps(rows, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
     def __len__(self) -> int:
         return len(self.groups)
 
@@ -90,21 +138,114 @@ class GroupTable:
         return group
 
 
+def bundled_groups() -> list[Group]:
+    """The table shipped in ``lwkd_archive/facts/data/groups.yaml``: LWKD's own knowledge."""
+    return list(_bundled_groups())
+
+
 @cache
-def load_groups() -> GroupTable:
-    """The table shipped in ``lwkd_archive/data/groups.yaml``."""
+def _bundled_groups() -> tuple[Group, ...]:
     text = resources.files("lwkd_archive.facts").joinpath("data/groups.yaml").read_text("utf-8")
     # libyaml where installed: the table is read at the start of every build.
     rows = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["groups"]  # noqa: S506
-    return GroupTable(
-        [
-            Group(
-                slug=row["slug"],
-                name=row["name"],
-                aliases=tuple(row.get("aliases", ())),
-                archived=bool(row.get("archived", False)),
-                renamed_to=row.get("renamed_to", ""),
-            )
-            for row in rows
-        ]
+    return tuple(
+        Group(
+            slug=row["slug"],
+            name=row["name"],
+            aliases=tuple(row.get("aliases", ())),
+            archived=bool(row.get("archived", False)),
+            renamed_to=row.get("renamed_to", ""),
+        )
+        for row in rows
     )
+
+
+def merge_groups(bundled: list[Group], community: list[Group]) -> list[Group]:
+    """The group table: kubernetes/community's facts, with LWKD's spellings and renames.
+
+    A group in the community's list takes its name, archived status and every
+    fact from there; groups.yaml adds its aliases (its own name among them when
+    the list spells it otherwise, so LWKD's spelling still resolves) and its
+    ``renamed_to``. A group only in groups.yaml (LWKD named it, the list never
+    had it) stays as written; a group only in the list is added.
+    """
+    listed = {group.slug: group for group in community}
+    merged = []
+    for own in bundled:
+        facts = listed.pop(own.slug, None)
+        if facts is None:
+            merged.append(own)
+            continue
+        aliases = own.aliases + (
+            (own.name,) if normalise(own.name) != normalise(facts.name) else ()
+        )
+        merged.append(replace(facts, aliases=aliases, renamed_to=own.renamed_to))
+    merged.extend(listed[slug] for slug in sorted(listed))
+    return merged
+
+
+#: The community facts (groups.json) the table is merged with; None: groups.yaml alone.
+_group_facts: Path | None = None
+
+
+def use_group_facts(path: str | Path | None) -> None:
+    """Make :func:`load_groups` merge the community facts at ``path`` (None or "": none).
+
+    The build calls it with ``lwkd_group_facts`` when its configuration is read, the
+    importer with the groups.json it wrote, so every caller of :func:`load_groups`
+    gets the same table without passing it around.
+    """
+    global _group_facts
+    _group_facts = Path(path) if path else None
+
+
+def group_facts_path() -> Path | None:
+    """The community facts :func:`load_groups` merges, if any."""
+    return _group_facts
+
+
+class GroupFactsError(ValueError):
+    """A groups.json that cannot be used; the message names the file and the value."""
+
+
+def load_groups() -> GroupTable:
+    """The group table: groups.yaml, merged with the community facts in use, if any.
+
+    Cached per facts file, and read again when that file changes (its inode, size
+    and modification time), so a long-lived process never serves a stale table.
+    A facts file that cannot be read gives groups.yaml alone; :func:`check_group_facts`
+    says why.
+    """
+    path = _group_facts
+    if path is None:
+        return _table(None)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _table(None)
+    return _table((str(path), stat.st_ino, stat.st_size, stat.st_mtime_ns))
+
+
+def check_group_facts(path: str | Path) -> GroupTable:
+    """The merged table for the facts at ``path``; :class:`GroupFactsError` saying what is wrong."""
+    from lwkd_archive.facts.community import parse_group_facts
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GroupFactsError(f"{path}: cannot read group facts: {exc}") from None
+    try:
+        community = parse_group_facts(text)
+    except (ValueError, RecursionError) as exc:
+        raise GroupFactsError(f"{path}: {exc}") from None
+    return GroupTable(merge_groups(bundled_groups(), community))
+
+
+@lru_cache(maxsize=8)
+def _table(key: tuple | None) -> GroupTable:
+    if key is None:
+        return GroupTable(bundled_groups())
+    try:
+        return check_group_facts(key[0])
+    except GroupFactsError:
+        return GroupTable(bundled_groups())

@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from lwkd_archive.facts.community import CommunityError, dump_group_facts, load_community
+from lwkd_archive.facts.groups import use_group_facts
 from lwkd_archive.facts.keps import dump_facts, load_enhancements
 from lwkd_archive.files import write_atomically
 from lwkd_archive.importer.run import import_archive, report
@@ -29,7 +31,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "import",
         help="import LWKD's posts into the archive",
         description="Import every post of an LWKD checkout (a folder with _posts/, or a git URL) "
-        "as a MyST page, with KEP facts from a kubernetes/enhancements checkout.",
+        "as a MyST page, with KEP facts from a kubernetes/enhancements checkout and group "
+        "facts from a kubernetes/community checkout.",
     )
     parser.add_argument(
         "source",
@@ -41,6 +44,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--enhancements",
         metavar="PATH_OR_URL",
         help="kubernetes/enhancements checkout or git URL, for KEP facts",
+    )
+    parser.add_argument(
+        "--community",
+        metavar="PATH_OR_URL",
+        help="kubernetes/community checkout or git URL, for the groups' own list (sigs.yaml); "
+        "without it, or when it cannot be read, the groups are those of data/groups.yaml",
     )
     parser.add_argument(
         "--out",
@@ -93,12 +102,49 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: {args.enhancements}: no keps/**/kep.yaml found", file=sys.stderr)
             return 2
         write_atomically(out / "keps.json", dump_facts(facts).encode("utf-8"))
+    groups = import_community(args.community, cache, out / GROUP_FACTS)
     summary = import_archive(repo, out, add_roles=roles_for_year(facts), progress=_progress)
     report(summary)
     elapsed = time.perf_counter() - started
     print(
         f"{summary.line()} ({summary.written} files written, {summary.removed} removed, "
-        f"{summary.reused} posts reused unchanged, {len(facts)} KEPs with facts, {elapsed:.1f} s)",
+        f"{summary.reused} posts reused unchanged, {len(facts)} KEPs with facts, "
+        f"{groups} groups from the community's list, {elapsed:.1f} s)",
         file=sys.stderr,
     )
     return 1 if summary.failed else 0
+
+
+#: The compiled community facts, beside keps.json; conf.py gives it to the build.
+GROUP_FACTS = "groups.json"
+
+
+def import_community(source: str | None, cache: Path, target: Path) -> int:
+    """Compile kubernetes/community's list into ``target``; the number of groups it gave.
+
+    The posts are then converted with the merged table (:func:`use_group_facts`),
+    the one the build reads. Without ``source``, a groups.json already there is used
+    (the build reads it too). A source that cannot be read or holds no sigs.yaml
+    costs one line on stderr and removes the old groups.json, so the import and the
+    build both use data/groups.yaml alone; the import goes on. Each value sigs.yaml
+    gets wrong is a ``file:line`` warning.
+    """
+    if source is None:
+        use_group_facts(target if target.is_file() else None)
+        return 0
+    try:
+        repo = checkout(source, cache)
+        groups, problems = load_community(repo)
+    except (SourceError, CommunityError, OSError) as exc:
+        target.unlink(missing_ok=True)
+        use_group_facts(None)
+        print(
+            f"warning: --community: {exc}; the groups are data/groups.yaml's alone",
+            file=sys.stderr,
+        )
+        return 0
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    write_atomically(target, dump_group_facts(groups).encode("utf-8"))
+    use_group_facts(target)
+    return len(groups)

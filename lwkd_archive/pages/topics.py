@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from lwkd_archive.facts.groups import is_group_slug, load_groups
+from lwkd_archive.facts.groups import Group, is_group_slug, load_groups
 from lwkd_archive.outputs.search import group_tokens, kep_tokens
 from lwkd_archive.pages.generated import changed_pages
 from lwkd_archive.reading.domain import ArchiveDomain, Mention, kep_pagename, sig_pagename
@@ -124,6 +124,36 @@ def group_mentions_in(domain: ArchiveDomain, docname: str, slug: str) -> list[Me
     ]
 
 
+def group_facts(domain: ArchiveDomain, group: Group | None) -> dict[str, Any]:
+    """What a group's page says of it from kubernetes/community's list (empty without it).
+
+    Values are data (checked when groups.json was read): the template escapes
+    every one, and links only to the https addresses, GitHub handles and Slack
+    channels the facts were checked to be.
+    """
+    if group is None:
+        return {"folder_url": "", "mission": "", "chairs": [], "tech_leads": [], "meetings": [],
+                "slack": "", "mailing_list": "", "subprojects": [], "stakeholder_sigs": []}  # fmt: skip
+    return {
+        "folder_url": group.folder_url,
+        "mission": group.mission,
+        "chairs": [{"name": n, "github": h} for n, h in group.chairs],
+        "tech_leads": [{"name": n, "github": h} for n, h in group.tech_leads],
+        "meetings": [
+            dict(zip(("description", "day", "time", "tz", "frequency", "url"), m, strict=True))
+            for m in group.meetings
+        ],
+        "slack": group.slack,
+        "mailing_list": group.mailing_list,
+        "subprojects": list(group.subprojects),
+        "stakeholder_sigs": [
+            {"slug": s, "name": (g.name if (g := domain.group(s)) else s)}
+            for s in group.stakeholder_sigs
+            if is_group_slug(s)
+        ],
+    }
+
+
 def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
     """Every KEP and group page with its context, and the two indexes."""
     domain: ArchiveDomain = app.env.domains["lwkd"]
@@ -183,7 +213,7 @@ def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
                 sig_pagename(slug),
                 {
                     "title": info["name"],
-                    "sig": info,
+                    "sig": {**info, **group_facts(domain, group)},
                     "issues": issues,
                     "keps": owned.get(slug, []),
                     "lwkd_sig_tokens": group_tokens(slug, info["name"]),

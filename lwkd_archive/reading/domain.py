@@ -173,6 +173,7 @@ class ArchiveDomain(Domain):
         "issues": {},  # docname -> Issue (published or not)
         "mentions": {},  # docname -> [Mention]
         "facts_digest": "",  # of the KEP facts the pages were last written with
+        "groups_digest": "",  # of the group table they were last written with
     }
     data_version = 3
 
@@ -396,15 +397,23 @@ class DropSilentMentions(SphinxPostTransform):
 
 
 def pages_with_new_facts(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Issues to rewrite when the KEP facts changed: their KEP links carry the titles."""
+    """Issues to rewrite when the KEP facts or the group table changed: their links carry
+    the KEPs' titles and the groups' names, and their chips the groups that own their KEPs."""
     domain: ArchiveDomain = env.domains["lwkd"]
     path = env.config.lwkd_kep_facts
     digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest() if path else ""
-    if digest == domain.data["facts_digest"]:
+    groups = load_groups().fingerprint
+    kinds: set[str] = set()
+    if digest != domain.data["facts_digest"]:
+        domain.data["facts_digest"] = digest
+        kinds.add("kep")
+    if groups != domain.data.get("groups_digest", ""):
+        domain.data["groups_digest"] = groups
+        kinds |= {"kep", "sig"}
+    if not kinds:
         return []
-    domain.data["facts_digest"] = digest
     return sorted(
-        d for d, mentions in domain.mentions.items() if any(m.kind == "kep" for m in mentions)
+        d for d, mentions in domain.mentions.items() if any(m.kind in kinds for m in mentions)
     )
 
 
