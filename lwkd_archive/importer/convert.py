@@ -72,7 +72,7 @@ UPSTREAM = "https://lwkd.info"
 #: The MyST syntax extensions conf.py enables: the page is checked as Sphinx will read it.
 MYST_EXTENSIONS = ("colon_fence", "deflist", "attrs_inline")
 #: The roles the importer writes (references.py); a post may use them, and no other.
-ARCHIVE_ROLES = frozenset({"kep", "sig", "pr"})
+ARCHIVE_ROLES = frozenset({"kep", "sig", "pr", "mentioned"})
 #: The schemes a link may have; MyST turns others (``path:``, ``project:``, ``inv:``)
 #: into references to files of the build, and browsers run ``javascript:``.
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})

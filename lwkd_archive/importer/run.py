@@ -87,7 +87,7 @@ YAML_UNSAFE_RE = re.compile(
     "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 #: A role of the archive as a page's source has it: ``{kep}`KEP-3136 <3136>```.
-REFERENCE_RE = re.compile(r"\{(?P<name>kep|sig|pr)\}`(?P<body>[^`\n]+)`")
+REFERENCE_RE = re.compile(r"\{(?P<name>kep|sig|pr|mentioned)\}`(?P<body>[^`\n]+)`")
 
 
 @dataclass
@@ -386,6 +386,8 @@ def _mentioned_kep(name: str, title: str, target: str) -> int | None:
     if name == "pr":
         parsed = parse_pr_target(target, "kubernetes/kubernetes")
         return kep_of_pull_request(title, *parsed) if parsed and title else None
+    if name == "mentioned" and target.lower().startswith("kep-"):
+        return parse_kep_number(target[4:])
     return None
 
 
@@ -407,6 +409,8 @@ def limit_references(text: str) -> tuple[str, list[tuple[int, str]]]:
         new_kep = kep is not None and kep not in keps
         if count > MAX_REFERENCES or (new_kep and len(keps) >= MAX_KEPS):
             dropped.append(match.start())
+            if match["name"] == "mentioned":
+                return ""  # it shows nothing: the text it follows stays as written
             if title:
                 return title
             return f"KEP-{kep}" if match["name"] == "kep" and kep is not None else target
