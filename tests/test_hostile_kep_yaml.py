@@ -275,6 +275,10 @@ ROW = {
         ({"path": "keps/../../etc"}, "row 0 (KEP-3136): path 'keps/../../etc' is not a folder under keps/"),
         ({"number": True}, "row 0: number is not a KEP number"),
         ({"script": "x"}, "row 0 (KEP-3136): unknown fields ['script']"),
+        ({"feature_gates": "InPlacePodVerticalScaling"}, "row 0 (KEP-3136): feature_gates is not a list of feature gate names"),
+        ({"feature_gates": ["InPlacePodVerticalScaling\n"]}, "row 0 (KEP-3136): feature_gates is not a list of feature gate names"),
+        ({"feature_gates": ["a|b"]}, "row 0 (KEP-3136): feature_gates is not a list of feature gate names"),
+        ({"feature_gates": ["None"]}, "row 0 (KEP-3136): feature_gates is not a list of feature gate names"),
     ],
 )  # fmt: skip
 def test_keps_json_is_checked_again_by_the_build(change, message):
@@ -301,3 +305,89 @@ def test_a_group_slug_that_is_a_path_writes_nothing_outside_the_site(app, make_a
         f"{escape!r} is not a group's slug [lwkd.facts]\n"
     )
     assert list(sentinel.iterdir()) == []
+
+
+FEATURE_GATES = """\
+title: In-place Update of Pod Resources
+feature-gates:
+  - name: InPlacePodVerticalScaling
+    components:
+      - kubelet
+  - name: setHostnameAsFQDN
+  - name: KUBECTL_KUBERC
+  - components: [kubelet]
+  - just a string
+  - name: ["a", "list"]
+  - name: None
+  - name: InPlacePodVerticalScaling
+  - name: " InPlacePodVerticalScalingAllocatedStatus "
+"""
+
+
+def test_feature_gates_are_read_by_name_and_each_bad_item_is_reported_at_its_line(tmp_path):
+    path = write_kep(tmp_path, "sig-node/1287-in-place-update-pod-resources", FEATURE_GATES)
+    facts, errors = load_enhancements(tmp_path)
+    assert facts[1287].feature_gates == (
+        "InPlacePodVerticalScaling",
+        "InPlacePodVerticalScalingAllocatedStatus",
+    )
+    like = "is not a feature gate's name (like InPlacePodVerticalScaling); ignored"
+    assert errors == [
+        f"{path}:6: feature-gates: 'setHostnameAsFQDN' {like}",
+        f"{path}:7: feature-gates: 'KUBECTL_KUBERC' {like}",
+        f"{path}:8: feature-gates: an item has no name; write '- name: GateName'",
+        f"{path}:9: feature-gates: text ('just a string') is not a '- name: GateName' item; ignored",
+        f"{path}:10: feature-gates: a list {like}",
+        f"{path}:11: feature-gates: 'None' is a placeholder, not a gate; ignored "
+        "(write 'feature-gates: []' for a KEP without one)",
+    ]
+    assert parse_facts(dump_facts(facts)) == facts
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("feature-gates: InPlacePodVerticalScaling\n", "feature-gates is text ('InPlacePodVerticalScaling'), not a list of '- name: GateName'; ignored"),
+        ("feature-gates: {name: X}\n", "feature-gates is a mapping, not a list of '- name: GateName'; ignored"),
+    ],
+)  # fmt: skip
+def test_feature_gates_that_are_not_a_list_are_one_warning(tmp_path, written, message):
+    path = write_kep(tmp_path, "sig-node/1287-in-place", "title: In-place\n" + written)
+    facts, errors = load_enhancements(tmp_path)
+    assert facts[1287].feature_gates == ()
+    assert errors == [f"{path}:2: {message}"]
+
+
+def test_no_feature_gates_and_an_empty_list_are_no_gates_and_no_warning(tmp_path):
+    write_kep(tmp_path, "sig-node/1-a", "title: A\nfeature-gates: []\n")
+    write_kep(tmp_path, "sig-node/2-b", "title: B\nfeature-gates:\n")
+    write_kep(tmp_path, "sig-node/3-c", "title: C\nfeature-gates:\n  -\n")
+    facts, errors = load_enhancements(tmp_path)
+    assert [facts[n].feature_gates for n in (1, 2, 3)] == [(), (), ()]
+    assert errors == []
+
+
+def test_the_templates_0_0_milestone_is_no_milestone(tmp_path):
+    write_kep(
+        tmp_path,
+        "sig-node/1-a",
+        'title: A\nlatest-milestone: "0.0"\nmilestone:\n  alpha: "v0.0"\n  beta: "v1.30"\n',
+    )
+    write_kep(tmp_path, "sig-node/2-b", "title: B\nlatest-milestone: 'v0.0'\n")
+    write_kep(tmp_path, "sig-node/3-c", 'title: C\nlatest-milestone: "v1.0"\n')
+    facts, errors = load_enhancements(tmp_path)
+    assert facts[1].latest_milestone == ""
+    assert facts[1].milestones == {"beta": "v1.30"}
+    assert facts[2].latest_milestone == ""
+    assert facts[3].latest_milestone == "v1.0"  # a real release is kept
+    assert errors == []
+
+
+def test_an_older_keps_json_without_gates_and_with_0_0_milestones_still_reads():
+    older = {**ROW, "latest_milestone": "0.0", "milestones": {"alpha": "v0.0", "beta": "v1.23"}}
+    kep = parse_facts(json.dumps([older]))[3136]
+    assert kep.feature_gates == ()
+    assert kep.latest_milestone == ""
+    assert kep.milestones == {"beta": "v1.23"}
+    with_gates = parse_facts(json.dumps([{**ROW, "feature_gates": ["APIServerTracing"]}]))
+    assert with_gates[3136].feature_gates == ("APIServerTracing",)

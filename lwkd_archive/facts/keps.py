@@ -14,6 +14,11 @@ then the later ``latest-milestone``, then the first in path order; each other
 folder is reported once, naming the one used. A ``0000-`` folder is a KEP that
 was never numbered (the KEP process's own, templates): it counts only when its
 ``kep-number`` gives a real number.
+
+A milestone of ``"0.0"`` (or ``"v0.0"``) is the KEP template's placeholder, not a
+release: it is kept as no milestone. The feature gates a KEP lists
+(``feature-gates: [{name: X, components: [...]}]``) are kept by name, so that a post
+naming a gate can be tied to its KEP.
 """
 
 from __future__ import annotations
@@ -38,6 +43,14 @@ STATUS_ORDER = ("implemented", "implementable", "provisional", "deferred")
 MILESTONE_RE = re.compile(r"^v?(?P<major>\d+)\.(?P<minor>\d+)")
 #: The path of a KEP folder inside the enhancements repository, as keps.json records it.
 KEP_PATH_RE = re.compile(r"^keps(?:/[\w.-]+)+$", re.ASCII)
+#: The KEP template's milestone, left in place by many KEPs: no release at all.
+PLACEHOLDER_MILESTONE_RE = re.compile(r"^v?0(?:\.0)+$")
+#: A Kubernetes feature gate's name: UpperCamelCase letters and digits (InPlacePodVerticalScaling).
+FEATURE_GATE_RE = re.compile(r"^[A-Z][A-Za-z0-9]{2,99}$", re.ASCII)
+#: The most gates one KEP lists upstream is about ten; more than this is not a KEP's list.
+MAX_FEATURE_GATES = 100
+#: Names the KEP template and its copies write where a KEP has no gate: no gate at all.
+PLACEHOLDER_GATES = frozenset({"None", "TBD", "TODO", "MyFeature", "FeatureName", "FeatureGate"})
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,8 @@ class KepFacts:
     milestones: dict[str, str] = field(default_factory=dict)
     #: Path of the KEP folder inside the enhancements repository.
     path: str = ""
+    #: The feature gates the KEP's kep.yaml lists, in its order.
+    feature_gates: tuple[str, ...] = ()
 
     @property
     def issue_url(self) -> str:
@@ -166,9 +181,67 @@ class _KepYaml:
                     "as text (quote them); ignored",
                 )
                 continue
-            if version.strip():
+            if version.strip() and not is_placeholder_milestone(version):
                 found[stage.strip()] = version.strip()
         return found
+
+    def milestone(self, key: str) -> str:
+        """A milestone as text; the template's ``"0.0"`` is no milestone ('')."""
+        value = self.text(key)
+        return "" if is_placeholder_milestone(value) else value
+
+    def feature_gates(self, key: str) -> tuple[str, ...]:
+        """The gate names of ``feature-gates: [- name: X]``; each bad item is reported and left out."""
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.report(
+                (key,), f"{key} is {_kind(value)}, not a list of '- name: GateName'; ignored"
+            )
+            return ()
+        names: list[str] = []
+        for index, item in enumerate(value):
+            if item is None:
+                continue
+            if not isinstance(item, dict):
+                self.report(
+                    (key, index), f"{key}: {_kind(item)} is not a '- name: GateName' item; ignored"
+                )
+                continue
+            name = item.get("name")
+            if name is None or name == "":
+                self.report((key, index), f"{key}: an item has no name; write '- name: GateName'")
+                continue
+            if not isinstance(name, str) or not FEATURE_GATE_RE.fullmatch(name.strip()):
+                shown = _quote(name) if isinstance(name, str) else _kind(name)
+                self.report(
+                    (key, index),
+                    f"{key}: {shown} is not a feature gate's name (like "
+                    "InPlacePodVerticalScaling); ignored",
+                )
+                continue
+            if name.strip() in PLACEHOLDER_GATES:
+                self.report(
+                    (key, index),
+                    f"{key}: {_quote(name.strip())} is a placeholder, not a gate; ignored "
+                    "(write 'feature-gates: []' for a KEP without one)",
+                )
+                continue
+            if len(names) == MAX_FEATURE_GATES:
+                self.report(
+                    (key, index),
+                    f"{key}: more than {MAX_FEATURE_GATES} gates; the rest are ignored",
+                )
+                break
+            if name.strip() not in names:
+                names.append(name.strip())
+        return tuple(names)
+
+
+def is_placeholder_milestone(version: str) -> bool:
+    """``"0.0"`` / ``"v0.0"``: the KEP template's milestone, which names no release."""
+    return bool(PLACEHOLDER_MILESTONE_RE.fullmatch(version.strip()))
 
 
 def _kep_number(value: object) -> int | None:
@@ -237,9 +310,10 @@ def read_kep_yaml(path: Path, repo_root: Path) -> KepReading:
         participating_sigs=kep.groups("participating-sigs"),
         status=kep.text("status"),
         stage=kep.text("stage"),
-        latest_milestone=kep.text("latest-milestone"),
+        latest_milestone=kep.milestone("latest-milestone"),
         milestones=kep.milestones("milestone"),
         path=path.parent.relative_to(repo_root).as_posix(),
+        feature_gates=kep.feature_gates("feature-gates"),
     )
     return KepReading(facts, kep.problems, agrees)
 
@@ -362,7 +436,27 @@ def _checked_row(index: int, row: object) -> KepFacts:
     path = row.get("path", "")
     if path and (not KEP_PATH_RE.match(path) or ".." in path.split("/")):
         raise ValueError(f"{where}: path {_quote(path)} is not a folder under keps/")
-    return KepFacts(**{**row, "participating_sigs": tuple(groups)})
+    gates = row.get("feature_gates", [])
+    if (
+        not isinstance(gates, list)
+        or len(gates) > MAX_FEATURE_GATES
+        or not all(
+            isinstance(g, str) and FEATURE_GATE_RE.fullmatch(g) and g not in PLACEHOLDER_GATES
+            for g in gates
+        )
+    ):
+        raise ValueError(f"{where}: feature_gates is not a list of feature gate names")
+    # A keps.json written before placeholders were dropped may still hold "0.0".
+    latest = row.get("latest_milestone", "")
+    return KepFacts(
+        **{
+            **row,
+            "participating_sigs": tuple(groups),
+            "feature_gates": tuple(gates),
+            "latest_milestone": "" if is_placeholder_milestone(latest) else latest,
+            "milestones": {k: v for k, v in milestones.items() if not is_placeholder_milestone(v)},
+        }
+    )
 
 
 def parse_facts(text: str) -> dict[int, KepFacts]:
