@@ -554,3 +554,30 @@ def test_issue_pages_follow_a_group_renamed_in_the_list(tmp_path, make_app):
         assert page.read_text(encoding="utf-8") == (clean.outdir / relative).read_text(
             encoding="utf-8"
         ), relative
+
+
+def test_check_knows_the_groups_of_the_list_the_import_compiled(tmp_path, monkeypatch, capsys):
+    """`check` reads groups.json as the build does: a group only the list has is known."""
+    project = tmp_path / "project"
+    (project / "source" / "issues").mkdir(parents=True)
+    (project / "conf.py").write_text("", encoding="utf-8")
+    issue = project / "source" / "issues" / "2024-01-07.md"
+    issue.write_text(
+        "---\nblogpost: true\ndate: 2024-01-10 06:00\nweek_ending: 2024-01-07\n---\n\n"
+        "# Week Ending January 7, 2024\n\nNews from {sig}`wg-tiny-example`.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(project)
+    try:
+        assert main(["check", str(issue)]) == 1
+        assert "2024-01-07.md:9: LWKD304 {sig} target 'wg-tiny-example' names no group" in (
+            capsys.readouterr().out
+        )
+        community = write_community(tmp_path / "community")
+        lwkd = lwkd_checkout(tmp_path / "lwkd")
+        out = project / "source" / "archive"
+        assert main(["import", str(lwkd), "--out", str(out), "--community", str(community)]) == 0
+        capsys.readouterr()
+        assert main(["check", str(issue)]) == 0, capsys.readouterr().out
+    finally:
+        use_group_facts(None)

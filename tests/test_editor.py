@@ -11,7 +11,7 @@ from lwkd_archive.cli import main
 from lwkd_archive.editor.check import check_file
 from lwkd_archive.editor.new import coming_sunday, issue_page, run
 from lwkd_archive.facts.groups import load_groups
-from lwkd_archive.facts.keps import KepFacts
+from lwkd_archive.facts.keps import KepFacts, dump_facts
 from tests.conftest import REPO, ROOTS
 
 FIXTURES = REPO / "tests" / "fixtures" / "editor"
@@ -220,3 +220,70 @@ def test_check_reports_no_raw_html_in_code_escapes_autolinks_or_roles(tmp_path):
         "    <div>indented code</div>\n"
     )
     assert raw_html_findings(tmp_path, body) == []
+
+
+WRONG_NUMBERS = FRONT + (
+    "## Featured PRs\n\n"  # line 9
+    "Tim introduced the `KubeletAllocatedPodsEndpoint` feature gate. Linked to the Dynamic\n"
+    "Containers proposal ([KEP-6030](https://github.com/kubernetes/enhancements/issues/6030)),\n"
+    "this endpoint allows the API server to query the `/allocated` subresource.\n\n"
+    "## Promotions\n\n"  # line 15
+    "* [KEP-3962: Storage Version Migration (SVM) promoted to GA](https://github.com/kubernetes/kubernetes/pull/138560).\n"
+    "* {kep}`KEP-1287: In-Place Update of Pod Resources <1287>` to GA\n"
+    "* {kep}`Storage Version Migration <3962>`, a role whose text has no number\n"
+    "* The `MutatingAdmissionPolicy` gate of {kep}`3962`\n"
+)  # fmt: skip
+NAMED_KEPS = {
+    1287: KepFacts(number=1287, title="In-place Update of Pod Resources", feature_gates=("InPlacePodVerticalScaling",)),
+    3962: KepFacts(number=3962, title="Mutating Admission Policies", feature_gates=("MutatingAdmissionPolicy",)),
+    4192: KepFacts(number=4192, title="Move Storage Version Migrator in-tree", feature_gates=("StorageVersionMigrator",)),
+    5972: KepFacts(number=5972, title="Dynamic Containers"),
+    6030: KepFacts(number=6030, title="Dynamic Resize of Memory-Backed Volumes"),
+}  # fmt: skip
+
+
+def test_check_reports_a_kep_number_beside_another_keps_name_and_changes_nothing(tmp_path, capsys):
+    page = tmp_path / "2025-07-13.md"
+    page.write_text(WRONG_NUMBERS, encoding="utf-8")
+    findings = [
+        str(f).replace(f"{page}:", "")
+        for f in check_file(page, load_groups(), NAMED_KEPS)
+        if f.code == "LWKD305"
+    ]
+    assert findings == [
+        "12: LWKD305 KEP-6030 is written beside the name of KEP-5972 ('Dynamic Containers'), "
+        "but KEP-6030 is 'Dynamic Resize of Memory-Backed Volumes': check the number",
+        "17: LWKD305 KEP-3962 is written beside the name of KEP-4192 ('Move Storage Version "
+        "Migrator in-tree'), but KEP-3962 is 'Mutating Admission Policies': check the number",
+        "19: LWKD305 KEP-3962 is written beside the name of KEP-4192 ('Move Storage Version "
+        "Migrator in-tree'), but KEP-3962 is 'Mutating Admission Policies': check the number",
+    ]
+    assert page.read_text(encoding="utf-8") == WRONG_NUMBERS  # advice only
+    # Without KEP facts there is nothing to compare the numbers with.
+    assert not [f for f in check_file(page, load_groups(), None) if f.code == "LWKD305"]
+    facts = tmp_path / "keps.json"
+    facts.write_text(dump_facts(NAMED_KEPS), encoding="utf-8")
+    assert main(["check", str(page), "--enhancements", str(facts)]) == 0  # warnings only
+    out = capsys.readouterr().out
+    assert f"{page}:17: LWKD305 KEP-3962 is written beside the name of KEP-4192" in out
+
+
+def test_check_leaves_the_old_numbering_of_2018_alone(tmp_path):
+    # 2018-07-29: "Jordan Liggitt presented KEP 17", a number of the old numbering.
+    body = (
+        "\n# Week Ending July 29, 2018\n\n"
+        "Jordan Liggitt presented KEP 17: Moving ComponentConfig API types to staging repos.\n"
+    )
+    keps = {
+        17: KepFacts(number=17, title="Ephemeral Volumes"),
+        115: KepFacts(number=115, title="Moving ComponentConfig API types to staging repos"),
+    }
+    findings = {}
+    for week in ("2018-07-29", "2024-07-28"):
+        page = tmp_path / f"{week}.md"
+        front = f"---\nblogpost: true\ndate: {week} 06:00\nweek_ending: {week}\n---\n"
+        page.write_text(front + body, encoding="utf-8")
+        findings[week] = [
+            f.line for f in check_file(page, load_groups(), keps) if f.code == "LWKD305"
+        ]
+    assert findings == {"2018-07-29": [], "2024-07-28": [9]}

@@ -7,13 +7,20 @@ command fail; warnings are advice.
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from lwkd_archive.facts.groups import GroupTable, load_groups
+from lwkd_archive.facts.groups import (
+    GroupFactsError,
+    GroupTable,
+    check_group_facts,
+    load_groups,
+    use_group_facts,
+)
 from lwkd_archive.facts.issues import week_title
 from lwkd_archive.facts.keps import KepFacts, load_enhancements, parse_facts
 from lwkd_archive.facts.targets import parse_kep_number, parse_pr_target, split_role_text
@@ -28,7 +35,8 @@ from lwkd_archive.importer.convert import (
     SetAside,
     find_live_markup,
 )
-from lwkd_archive.importer.references import add_roles
+from lwkd_archive.importer.kep_names import KEP_NUMBER_RE, KepNames
+from lwkd_archive.importer.references import NEW_NUMBERING_YEAR, OLD_NUMBER_LIMIT, add_roles
 
 ROLE_RE = re.compile(r"\{(?P<name>kep|sig|pr)\}`(?P<text>[^`]*)`")
 HEADING_RE = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<text>\S.*?)[ \t]*#*[ \t]*$", re.M)
@@ -36,6 +44,18 @@ HEADING_RE = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<text>\S.*?)[ \t]*#*[ \t]*$
 PULL_URL_RE = re.compile(r"^https?://github\.com/[\w.-]+/[\w.-]+/pull/(?P<n>[^/?#]*)")
 ENHANCEMENTS_PR_RE = re.compile(r"enhancements(?:#|/pull/)(?P<n>\d+)")
 SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+#: What a KEP number is read beside: a role (its shown text) or a link (its text).
+SHOWN_RE = re.compile(
+    r"\{(?P<name>[a-z][\w:-]*)\}`(?P<role>[^`\n]*)`|"
+    + LINK_RE.pattern.replace("(?P<text>", "(?P<link>")
+)
+#: A link to a KEP's issue, or to its folder (today's numbering: no leading 0, no date).
+KEP_LINK_RE = re.compile(
+    r"^https?://github\.com/kubernetes/enhancements/(?:issues/(?P<n>\d{1,6})(?!\d)"
+    r"|(?:tree|blob)/[^/\s]+/keps/[\w.-]+/(?:[\w.-]+/)?(?P<folder>[1-9]\d{0,5})-)"
+)
+#: How far either side of a KEP number its "nearby" text reaches (within its paragraph).
+NEARBY_CHARS = 80
 REQUIRED = ("blogpost", "date", "week_ending")
 
 #: code: (severity, what it is about)
@@ -50,6 +70,7 @@ CODES = {
     "LWKD302": ("error", "KEP number that is a pull-request number"),
     "LWKD303": ("warning", "KEP, SIG or PR written as plain text"),
     "LWKD304": ("error", "malformed {kep} or unknown {sig} target"),
+    "LWKD305": ("warning", "KEP number written beside another KEP's name"),
     "LWKD401": ("error", "headings out of order"),
     "LWKD402": ("error", "raw HTML"),
 }
@@ -92,6 +113,8 @@ class IssueChecker:
         self.check_roles(body)
         self.check_html(body)
         self.check_plain_mentions(body, front)
+        if self.keps:
+            self.check_kep_numbers(FENCE_RE.sub(masker.hide, body), front)
         return sorted(self.findings)
 
     def line_of(self, text: str, offset: int) -> int:
@@ -305,6 +328,100 @@ class IssueChecker:
                     f"{title!r} names {what}: write it as the role {role[0]}",
                 )
 
+    def check_kep_numbers(self, body: str, front: dict[str, object]) -> None:
+        """A KEP number written beside another KEP's title or gate (LWKD305).
+
+        "Dynamic Containers proposal (KEP-6030)": KEP-6030 is another KEP, so the
+        number is probably wrong; the finding names the KEP the text speaks of. The
+        page is read as shown (a role as its text, a link as its text). A small number
+        in an issue before 2020 is of the old numbering, another KEP's: not compared.
+        """
+        week = front.get("week_ending")
+        old_numbering = isinstance(week, dt.date) and week.year < NEW_NUMBERING_YEAR
+        names = _kep_names(self.keps)
+        reported = set()
+        for paragraph_start, paragraph in _paragraphs(body):
+            if "KEP" not in paragraph.upper() and "enhancements/issues" not in paragraph:
+                continue
+            for offset, number, nearby in _kep_numbers_shown(paragraph):
+                if old_numbering and number < OLD_NUMBER_LIMIT:
+                    continue
+                meant = names.wrong_number(number, nearby)
+                line = self.line_of(body, paragraph_start + offset)
+                if meant is None or (line, number, meant) in reported:
+                    continue
+                reported.add((line, number, meant))
+                self.add(
+                    line,
+                    "LWKD305",
+                    f"KEP-{number} is written beside the name of KEP-{meant} "
+                    f"({self.keps[meant].title!r}), but KEP-{number} is "
+                    f"{self.keps[number].title!r}: check the number",
+                )
+
+
+def _kep_numbers_shown(paragraph: str) -> list[tuple[int, int, str]]:
+    """``(offset, number, nearby)`` of each KEP number in a paragraph as a reader sees it.
+
+    A role is read as its shown text, a link as its text. A number written in the
+    shown text is read with the text either side of it; a role or a link to a KEP
+    whose text has no number (``{kep}`Dynamic Containers <6030>```) with its text alone.
+    """
+    pieces: list[str] = []
+    # Where each piece starts, shown and written, and whether it is shown as written.
+    origins: list[tuple[int, int, bool]] = []
+    alone: list[tuple[int, int, str]] = []
+    shown_length, position = 0, 0
+
+    def add(text: str, written_at: int, verbatim: bool = False) -> None:
+        nonlocal shown_length
+        origins.append((shown_length, written_at, verbatim))
+        pieces.append(text)
+        shown_length += len(text)
+
+    for match in SHOWN_RE.finditer(paragraph):
+        add(paragraph[position : match.start()], position, verbatim=True)
+        position = match.end()
+        if match["name"] is not None:
+            title, target = split_role_text(match["role"])
+            if match["name"] == "mentioned":
+                continue  # shows nothing
+            text = title or target
+            if match["name"] == "kep" and (number := parse_kep_number(target)) is not None:
+                text = title or f"KEP-{number}"
+                if not any(int(m["n"]) == number for m in KEP_NUMBER_RE.finditer(text)):
+                    alone.append((match.start(), number, text))
+            add(text, match.start())
+        else:
+            text = match["link"]
+            linked = KEP_LINK_RE.match(match["target"].strip("<>"))
+            if linked and not KEP_NUMBER_RE.search(text):
+                alone.append((match.start(), int(linked["n"] or linked["folder"]), text))
+            add(text, match.start())
+    add(paragraph[position:], position, verbatim=True)
+    shown = "".join(pieces)
+
+    def written_at(offset: int) -> int:
+        """Where the text shown at ``offset`` is written: a role's or link's start."""
+        start, written, verbatim = origins[bisect.bisect_right(origins, (offset, 1 << 62)) - 1]
+        return written + (offset - start if verbatim else 0)
+
+    found = list(alone)
+    for match in KEP_NUMBER_RE.finditer(shown):
+        nearby = shown[max(0, match.start() - NEARBY_CHARS) : match.end() + NEARBY_CHARS]
+        found.append((written_at(match.start()), int(match["n"]), nearby))
+    return found
+
+
+def _kep_names(keps: dict[int, KepFacts]) -> KepNames:
+    """The KEP names of ``keps``, made once for all the issues checked with them."""
+    if _KEP_NAMES.get("facts") is not keps:
+        _KEP_NAMES.update(facts=keps, names=KepNames.from_facts(keps))
+    return _KEP_NAMES["names"]
+
+
+_KEP_NAMES: dict[str, object] = {}
+
 
 def _paragraphs(body: str):
     offset = 0
@@ -374,6 +491,14 @@ def run(args: argparse.Namespace) -> int:
     if facts_source is None and (root / "source" / "archive" / "keps.json").is_file():
         facts_source = str(root / "source" / "archive" / "keps.json")
     keps = load_kep_facts(facts_source)
+    # The groups the build knows: kubernetes/community's list, when the import compiled it.
+    community = root / "source" / "archive" / "groups.json"
+    if community.is_file():
+        try:
+            check_group_facts(community)
+            use_group_facts(community)
+        except GroupFactsError as exc:
+            print(f"warning: {exc}; checking against data/groups.yaml alone", file=sys.stderr)
     groups = load_groups()
     files = issue_files(paths)
     findings = [f for path in files for f in check_file(path, groups, keps)]
