@@ -106,6 +106,22 @@ def test_check_reports_missing_front_matter(tmp_path):
     assert [f.code for f in check_file(page, load_groups(), None)] == ["LWKD101"]
 
 
+def test_check_reads_mentioned_roles_as_the_build_does(tmp_path):
+    page = tmp_path / "2025-07-13.md"
+    page.write_text(
+        "---\nblogpost: true\ndate: 2025-07-16 06:00\nweek_ending: 2025-07-13\n---\n\n"
+        "# Week Ending July 13, 2025\n\n"
+        "Behind `InPlacePodVerticalScaling`{mentioned}`feature gate InPlacePodVerticalScaling <kep-1287>`.\n\n"
+        "A [SIG-Release survey](https://forms.example){mentioned}`link text <sig-release>`.\n\n"
+        "And [this](https://forms.example){mentioned}`link text <sig-nothing>`.\n\n"
+        "And `Gate`{mentioned}`feature gate Gate <kep-99999>`.\n",
+        encoding="utf-8",
+    )
+    keps = {1287: KepFacts(number=1287, title="In-Place Update of Pod Resources")}
+    found = [(f.line, f.code) for f in check_file(page, load_groups(), keps)]
+    assert found == [(13, "LWKD304"), (15, "LWKD301")]
+
+
 def test_make_serve_runs_sphinx_autobuild():
     import subprocess
 

@@ -47,7 +47,7 @@ def conf_extensions() -> tuple[str, ...]:
 
 MYST = create_md_parser(MdParserConfig(enable_extensions=set(conf_extensions())), RendererHTML)
 MYST.disable("front_matter")  # a body never starts a page
-ARCHIVE_ROLES = {"kep", "sig", "pr"}
+ARCHIVE_ROLES = {"kep", "sig", "pr", "mentioned"}
 #: What the importer itself links to: other issues' pages and the images it copied.
 OWN_PAGE_RE = re.compile(r"^(?:\.\./)*(?:\d{4}/)?\d{4}-\d{2}-\d{2}(?:-\d+)?\.md(?:#[\w-]*)?$")
 OWN_IMAGE_RE = re.compile(r"^(?:\.\./)+_media/(?:(?!\.\.)[^/?#]+/)*[^/?#]+$")

@@ -13,6 +13,7 @@ from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
+from lwkd_archive.facts.groups import load_groups
 from lwkd_archive.facts.keps import KepFacts
 from lwkd_archive.facts.targets import KEP_TEXT_RE, kep_of_pull_request
 from lwkd_archive.importer.references import ReferenceNote, add_roles
@@ -23,9 +24,13 @@ MYST = create_md_parser(
     MdParserConfig(enable_extensions={"colon_fence", "deflist", "attrs_inline"}), RendererHTML
 )
 ROLE_CONTENT_RE = re.compile(r"(?s)^(?P<title>.*?)\s*<(?P<target>[^<>]*)>$")
-WRITTEN_ROLE_RE = re.compile(r"\{(?:kep|sig|pr)\}`[^`\n]+`")
+WRITTEN_ROLE_RE = re.compile(r"\{(?:kep|sig|pr|mentioned)\}`[^`\n]+`")
 PULL_URL_RE = re.compile(
     r"^https://github\.com/(?P<org>[\w.-]+)/(?P<repo>[\w.-]+)/pull/(?P<n>\d+)/?$"
+)
+#: A KEP's folder in an author's fork (a draft): kept as a link, the KEP mentioned after it.
+FORK_KEP_URL_RE = re.compile(
+    r"^https://github\.com/[\w.-]+/[\w.-]+/(?:tree|blob)/[^/]+/keps/[\w-]+/(\d+)-"
 )
 KEP_URL_RE = re.compile(
     r"^https://(?:github\.com/kubernetes/(?:(?:enhancements|features)/issues/(?P<issue>\d+)"
@@ -74,6 +79,8 @@ def shown_text(text: str) -> list[str]:
     for block in MYST.parse(text):
         shown = []
         for token in block.children or []:
+            if token.type == "myst_role" and token.meta["name"] == "mentioned":
+                continue  # a mention shows nothing
             if token.type == "myst_role":
                 shown.append(split_role(token)[1])
             elif token.type in {"text", "code_inline", "html_inline"}:
@@ -118,7 +125,9 @@ def assert_links_kept(before: str, after: str, name: str) -> None:
         elif kep := KEP_URL_RE.match(href):
             key = ("kep", str(kep_of_url(kep)))
         elif group := GROUP_URL_RE.match(href):
-            key = ("sig", group["slug"])
+            # A renamed group's folder leads to the group it became.
+            resolved = load_groups().resolve(group["slug"])
+            key = ("sig", resolved.slug if resolved else group["slug"])
         else:
             pytest.fail(f"{name}: link {href} was lost")
         assert new_roles[key], f"{name}: link {href} became no {key} role"
@@ -132,10 +141,14 @@ def assert_no_invented_kep(before: str, after: str, name: str) -> None:
     for href, _ in old_links:
         if kep := KEP_URL_RE.match(href):
             justified[kep_of_url(kep)] += 1
+        elif fork := FORK_KEP_URL_RE.match(href):
+            justified[int(fork[1])] += 1
     _, new_roles = links_and_roles(after)
     for (role, target), count in new_roles.items():
         if role == "kep":
             assert count <= justified[int(target)], f"{name}: KEP-{target} is not written there"
+        if role == "mentioned" and target.startswith("kep-"):
+            assert justified[int(target[4:])], f"{name}: {target} is not written there"
     for href, _ in old_links:
         pull = PULL_URL_RE.match(href)
         if pull and pull["repo"] == "enhancements" and not justified[int(pull["n"])]:
@@ -330,3 +343,384 @@ def test_corpus(corpus, record_property):
     assert refs["kep"] > 200
     assert refs["sig"] > 350
     assert refs["pr"] > 5000
+
+
+# --- Mentions: what a link's text, a list or a KEP's other names record ---------------
+
+#: Sentences of LWKD posts (shortened) and the Markdown the importer writes, by hand.
+MENTION_CASES = [
+    (
+        "a group named in the text of a link that leads elsewhere is mentioned after the link",
+        "[SIG-Release is proposing to stop building artifacts](https://groups.google.com/a/kubernetes.io/g/dev/c/LBlLCWdFN-o) for",
+        "[SIG-Release is proposing to stop building artifacts](https://groups.google.com/a/kubernetes.io/g/dev/c/LBlLCWdFN-o){mentioned}`link text <sig-release>` for",
+        2024,
+    ),
+    (
+        "a committee in a link's text",
+        "Submit [Code of Conduct Committee nominations](https://groups.google.com/a/kubernetes.io/g/dev/c/5hiqk29yDOw) by",
+        "Submit [Code of Conduct Committee nominations](https://groups.google.com/a/kubernetes.io/g/dev/c/5hiqk29yDOw){mentioned}`link text <committee-code-of-conduct>` by",
+        2025,
+    ),
+    (
+        "a pull request's role whose text names a group: the group is mentioned after the role",
+        "The [draft charter for Batch WG](https://github.com/kubernetes/community/pull/6299) is up",
+        "The {pr}`draft charter for Batch WG <kubernetes/community#6299>`{mentioned}`link text <wg-batch>` is up",
+        2022,
+    ),
+    (
+        "a KEP named beside code in a pull request's link text is mentioned after the link",
+        "### [KEP-5207: `metrics.k8s.io` API promoted to v1 GA](https://github.com/kubernetes/kubernetes/pull/139223)",
+        "### [KEP-5207: `metrics.k8s.io` API promoted to v1 GA](https://github.com/kubernetes/kubernetes/pull/139223){mentioned}`link text <kep-5207>`",
+        2026,
+    ),
+    (
+        "a KEP of the Week linking the draft in its author's fork: kept, KEP 24 mentioned",
+        "## KEP of the Week\n\n### [KEP 24: Add AppArmor Support](https://github.com/tallclair/k8s-enhancements/blob/3bfe4d0b1dcf20394fd2b2bc77ee50911b409fe8/keps/sig-node/24-apparmor/README.md)",
+        "## KEP of the Week\n\n### [KEP 24: Add AppArmor Support](https://github.com/tallclair/k8s-enhancements/blob/3bfe4d0b1dcf20394fd2b2bc77ee50911b409fe8/keps/sig-node/24-apparmor/README.md){mentioned}`link text <kep-24>`",
+        2025,
+    ),
+    (
+        "a fork's KEP folder whose text has the number without the word KEP",
+        "[4815 DRA Partitionable Devices](https://github.com/klueska/k8s-enhancements/blob/53e1584f6d441ff062817503ebee8b80e5e067d6/keps/sig-node/4815-dra-partitionable-devices/README.md)",
+        "[4815 DRA Partitionable Devices](https://github.com/klueska/k8s-enhancements/blob/53e1584f6d441ff062817503ebee8b80e5e067d6/keps/sig-node/4815-dra-partitionable-devices/README.md){mentioned}`link text <kep-4815>`",
+        2025,
+    ),
+    (
+        "trap: an old flat KEP file in a fork is no KEP of today",
+        "[heartbeat](https://github.com/someone/community/blob/master/keps/sig-node/0009-node-heartbeat.md)",
+        "[heartbeat](https://github.com/someone/community/blob/master/keps/sig-node/0009-node-heartbeat.md)",
+        2018,
+    ),
+    (
+        "a plural closing a list of groups' bare names",
+        "The Network and Cluster Lifecycle SIGs are still confirming that things are on track",
+        "The {sig}`Network <sig-network>` and {sig}`Cluster Lifecycle <sig-cluster-lifecycle>` SIGs are still confirming that things are on track",
+        2018,
+    ),
+    (
+        "a plural opening a list, with a serial comma",
+        "The September Community Meeting is this Thursday; SIGs Windows, Auth, and Multicluster are speaking.",
+        "The September Community Meeting is this Thursday; SIGs {sig}`Windows <sig-windows>`, {sig}`Auth <sig-auth>`, and {sig}`Multicluster <sig-multicluster>` are speaking.",
+        2020,
+    ),
+    (
+        "SIGs and WGs: a list of both kinds, up to the first item that is no bare name",
+        "from the following SIGs and WGs: Security, Scheduling, Data Protection, CLI (Kubeadm), and Contributor Experience",
+        "from the following SIGs and WGs: {sig}`Security <sig-security>`, {sig}`Scheduling <sig-scheduling>`, {sig}`Data Protection <wg-data-protection>`, {sig}`CLI <sig-cli>` (Kubeadm), and Contributor Experience",
+        2023,
+    ),
+    (
+        "a list that ends where the names end, and a group with its kind word after it",
+        "annual reports from SIGs Autoscaling, Scheduling, Scalability, and the new Naming WG.",
+        "annual reports from SIGs {sig}`Autoscaling <sig-autoscaling>`, {sig}`Scheduling <sig-scheduling>`, {sig}`Scalability <sig-scalability>`, and the new {sig}`Naming WG <wg-naming>`.",
+        2020,
+    ),
+    (
+        "traps: one name is no list, a name followed by another word, a WG in a list of SIGs",
+        "All Cloud Provider SIGs; SIGs Docs and Release Team; the Batch and Node SIGs; SIGs Roadshow",
+        "All Cloud Provider SIGs; SIGs Docs and Release Team; the Batch and Node SIGs; SIGs Roadshow",
+        2024,
+    ),
+    (
+        "a link to a group's folder whose text is the group's bare name",
+        "SIG updates this week included [Storage](https://github.com/kubernetes/community/tree/master/sig-storage), where",
+        "SIG updates this week included {sig}`Storage <sig-storage>`, where",
+        2018,
+    ),
+    (
+        "trap: a link to a group's folder whose text is another thing of the group",
+        "the [Code Organization](https://github.com/kubernetes/community/tree/master/sig-architecture#code-organization) subproject",
+        "the [Code Organization](https://github.com/kubernetes/community/tree/master/sig-architecture#code-organization) subproject",
+        2018,
+    ),
+    (
+        "the kind words Working Group before a name, and a name with a slash",
+        "nominated as a new Working Group Batch lead; a dedicated Checkpoint/Restore Working Group",
+        "nominated as a new {sig}`Working Group Batch <wg-batch>` lead; a dedicated {sig}`Checkpoint/Restore Working Group <wg-checkpoint-restore>`",
+        2025,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "year"),
+    [case[1:] for case in MENTION_CASES],
+    ids=[case[0] for case in MENTION_CASES],
+)
+def test_mentions_in_links_and_lists(text, expected, year):
+    converted, notes = add_roles(text, year=year)
+    assert converted == expected
+    assert notes == []
+    assert roles(converted, year) == converted, "not idempotent"
+    assert_links_kept(text, converted, text)
+    assert_no_invented_kep(text, converted, text)
+    assert_renders(text, converted, text)
+
+
+class FakeKepNames:
+    """A stand-in of KepNames (lwkd_archive.importer.kep_names), of the same shape."""
+
+    def __init__(self, gates, titles, old_files=(), wrong=()):
+        self.gates = dict(gates)
+        self.titles = dict(titles)
+        self.old_files = dict(old_files)
+        #: (number written, title beside it) -> the KEP meant.
+        self.wrong = dict(wrong)
+        self.asked_old_files: list[str] = []
+
+    def gate(self, name):
+        return self.gates.get(name)
+
+    def gates_in(self, text):
+        return [
+            (m.start(), m.end(), m[0], self.gates[m[0]])
+            for m in re.finditer(r"(?<![\w-])[A-Z]\w+(?![\w-])", text)
+            if m[0] in self.gates
+        ]
+
+    def titles_in(self, text):
+        found = []
+        for title, kep in self.titles.items():
+            pattern = r"(?<![\w-])" + r"[-\s]".join(map(re.escape, title.split())) + r"(?![\w-])"
+            found += [(m.start(), m.end(), kep) for m in re.finditer(pattern, text, re.I)]
+        return sorted(found)
+
+    def old_file(self, name):
+        self.asked_old_files.append(name)
+        return self.old_files.get(name)
+
+    def wrong_number(self, n, nearby):
+        return next(
+            (kep for (m, title), kep in self.wrong.items() if m == n and title in nearby), None
+        )
+
+
+FACTS = {
+    1287: KepFacts(1287, "In-place Update of Pod Resources", feature_gates=("InPlacePodVerticalScaling",)),
+    4639: KepFacts(4639, "VolumeSource: OCI Artifact and/or Image", feature_gates=("ImageVolume",)),
+    5972: KepFacts(5972, "Dynamic Containers"),
+    6030: KepFacts(6030, "Dynamic Resize of Memory-Backed Volumes"),
+    589: KepFacts(589, "Efficient Node Heartbeats", path="keps/sig-node/589-efficient-node-heartbeats"),
+    2000: KepFacts(2000, "Graceful node shutdown"),
+    4802: KepFacts(4802, "Graceful Node Shutdown for Windows Node"),
+}  # fmt: skip
+
+
+def fake_names():
+    return FakeKepNames(
+        gates={"InPlacePodVerticalScaling": 1287, "ImageVolume": 4639},
+        titles={"Dynamic Containers": 5972, "Graceful node shutdown": 2000},
+        old_files={"0009-node-heartbeat.md": 589},
+        wrong={(6030, "Dynamic Containers"): 5972},
+    )
+
+
+#: Sentences of LWKD posts (shortened) with the KEPs' other names, and what is written.
+KEP_NAME_CASES = [
+    (
+        "a code span that is exactly a gate",
+        "* `InPlacePodVerticalScaling` is now beta",
+        "* `InPlacePodVerticalScaling`{mentioned}`feature gate InPlacePodVerticalScaling <kep-1287>` is now beta",
+    ),
+    (
+        "a gate set to true in code",
+        "enable it with `InPlacePodVerticalScaling=true` on the kubelet",
+        "enable it with `InPlacePodVerticalScaling=true`{mentioned}`feature gate InPlacePodVerticalScaling <kep-1287>` on the kubelet",
+    ),
+    (
+        "a gate in code at the end of a list item: the mention stays on its line",
+        "* Bypass kube-proxy via `InPlacePodVerticalScaling`\n* kubectl warns you",
+        "* Bypass kube-proxy via `InPlacePodVerticalScaling`{mentioned}`feature gate InPlacePodVerticalScaling <kep-1287>`\n* kubectl warns you",
+    ),
+    (
+        "trap: code that only holds a gate is not the gate",
+        "run `kubelet --feature-gates=InPlacePodVerticalScaling=true` and `ImageVolumeSource`",
+        "run `kubelet --feature-gates=InPlacePodVerticalScaling=true` and `ImageVolumeSource`",
+    ),
+    (
+        "a gate in prose",
+        "* InPlacePodVerticalScaling graduates to GA",
+        "* InPlacePodVerticalScaling{mentioned}`feature gate InPlacePodVerticalScaling <kep-1287>` graduates to GA",
+    ),
+    (
+        "a gate in code in a link's text: the link stays, the gate is mentioned after it",
+        "* Removed the GA feature gate [`ImageVolume`](https://github.com/kubernetes/kubernetes/pull/135336), locked",
+        "* Removed the GA feature gate [`ImageVolume`](https://github.com/kubernetes/kubernetes/pull/135336){mentioned}`feature gate ImageVolume <kep-4639>`, locked",
+    ),
+    (
+        "a gate as a pull request's text: after its role",
+        "* [InPlacePodVerticalScaling to Beta](https://github.com/kubernetes/kubernetes/pull/128682)",
+        "* {pr}`InPlacePodVerticalScaling to Beta <kubernetes/kubernetes#128682>`{mentioned}`feature gate InPlacePodVerticalScaling <kep-1287>`",
+    ),
+    (
+        "a title in prose",
+        "The Dynamic Containers proposal adds containers to running pods",
+        "The Dynamic Containers{mentioned}`title <kep-5972>` proposal adds containers to running pods",
+    ),
+    (
+        "a title in a pull request's text that also names its KEP: recorded by the KEP's role",
+        "### [KEP-5972: SIG Node: Dynamic Containers](https://github.com/kubernetes/enhancements/pull/6169)",
+        "### {kep}`KEP-5972 <5972>`: {pr}`SIG Node: Dynamic Containers <kubernetes/enhancements#6169>`{mentioned}`link text <sig-node>`",
+    ),
+    (
+        "trap: a title right after a KEP's number is that KEP's (a longer title), not another's",
+        "### KEP-4802: Graceful Node Shutdown for Windows Node, and [KEP-4802: Graceful Node Shutdown for Windows Node](https://github.com/kubernetes/enhancements/issues/4802)",
+        "### {kep}`KEP-4802 <4802>`: Graceful Node Shutdown for Windows Node, and {kep}`KEP-4802: Graceful Node Shutdown for Windows Node <4802>`",
+    ),
+    (
+        "traps: a title or gate in a URL, a link's address, or a role already written",
+        "see https://example.com/dynamic-containers and [the doc](https://example.com/InPlacePodVerticalScaling) and {kep}`Dynamic Containers <5972>`",
+        "see https://example.com/dynamic-containers and [the doc](https://example.com/InPlacePodVerticalScaling) and {kep}`Dynamic Containers <5972>`",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [case[1:] for case in KEP_NAME_CASES], ids=[c[0] for c in KEP_NAME_CASES]
+)
+def test_mentions_by_feature_gate_and_title(text, expected):
+    names = fake_names()
+    converted, notes = add_roles(text, year=2026, keps=FACTS, names=names)
+    assert converted == expected
+    assert [n.kind for n in notes] == []
+    again, _ = add_roles(converted, year=2026, keps=FACTS, names=names)
+    assert again == converted, "not idempotent"
+    assert_links_kept(text, converted, text)
+    assert_renders(text, converted, text)
+
+
+def test_a_kep_number_beside_another_keps_title_is_kept_and_noted():
+    text = "## KEP of the Week\n\n### KEP-6030: Dynamic Containers"
+    converted, notes = add_roles(text, year=2026, keps=FACTS, names=fake_names())
+    # The number is kept as written; the title beside it is not taken for another mention.
+    assert converted == "## KEP of the Week\n\n### {kep}`KEP-6030 <6030>`: Dynamic Containers"
+    assert notes == [
+        ReferenceNote(
+            3,
+            "KEP-6030 is written beside 'Dynamic Containers', the title of KEP-5972 (KEP-6030 "
+            "is 'Dynamic Resize of Memory-Backed Volumes'); kept as written: check the number",
+            "wrong-number",
+        )
+    ]
+    # In a link's text too.
+    text = "[KEP-6030: SIG Node: Dynamic Containers](https://github.com/kubernetes/enhancements/pull/6169)"
+    _, notes = add_roles(text, year=2026, keps=FACTS, names=fake_names())
+    assert [(n.line, n.kind) for n in notes] == [(1, "wrong-number")]
+
+
+def test_an_old_kep_file_is_found_by_the_kep_names():
+    names = fake_names()
+    text = "[KEP 0009](https://github.com/kubernetes/community/blob/master/keps/sig-node/0009-node-heartbeat.md)"
+    converted, notes = add_roles(text, year=2018, keps=FACTS, names=names)
+    assert converted == "{kep}`KEP 0009 <589>`"
+    assert names.asked_old_files == ["0009-node-heartbeat.md"]
+    assert notes == []
+
+
+def test_an_enhancements_issue_of_a_working_group_is_no_kep():
+    text = (
+        "Kubernetes has formed a dedicated [Checkpoint/Restore Working Group]"
+        "(https://github.com/kubernetes/enhancements/issues/5091) to integrate"
+    )
+    converted, notes = add_roles(text, year=2025, keps=FACTS, names=fake_names())
+    assert converted == text.replace(
+        "/5091)", "/5091){mentioned}`link text <wg-checkpoint-restore>`"
+    )
+    assert [(n.kind, n.message) for n in notes] == [
+        (
+            "unresolved",
+            "enhancements issue 5091 has no kep.yaml and its text 'Checkpoint/Restore Working "
+            "Group' names a group, not a KEP; left as a link",
+        )
+    ]
+    # Without KEP facts to tell, the issue is the KEP of its number, and the group is named.
+    assert roles("[Checkpoint/Restore Working Group](https://github.com/kubernetes/enhancements/issues/5091)") == (
+        "{kep}`Checkpoint/Restore Working Group <5091>`{mentioned}`link text <wg-checkpoint-restore>`"
+    )  # fmt: skip
+
+
+def test_the_fingerprint_covers_the_groups_and_the_kep_names(monkeypatch):
+    from lwkd_archive.importer import references
+
+    hook = references.RoleHook(FACTS)
+    first = hook.fingerprint
+    assert hook.fingerprint == first
+    hook.names = type("Names", (), {"fingerprint": "another table of old files"})()
+    assert hook.fingerprint != first
+    hook = references.RoleHook(FACTS)
+    monkeypatch.setattr(
+        references, "load_groups", lambda: type("Groups", (), {"fingerprint": "other"})()
+    )
+    assert hook.fingerprint != first
+
+
+def test_kep_names_of_the_corpus_facts(corpus):
+    """Real sentences of 2026 posts with the KEP names built from kubernetes/enhancements."""
+    from lwkd_archive.facts.keps import load_enhancements
+    from lwkd_archive.importer.references import kep_names_for
+
+    keps, _ = load_enhancements(corpus / "enhancements")
+    names = kep_names_for(keps)
+    if names is None:
+        pytest.skip("lwkd_archive.importer.kep_names is not installed")
+    converted, notes = add_roles(
+        "* Removed the GA feature gate [`AnyVolumeDataSource`]"
+        "(https://github.com/kubernetes/kubernetes/pull/135336), locked and enabled since v1.33.",
+        year=2026,
+        keps=keps,
+        names=names,
+    )
+    assert converted == (
+        "* Removed the GA feature gate [`AnyVolumeDataSource`]"
+        "(https://github.com/kubernetes/kubernetes/pull/135336)"
+        "{mentioned}`feature gate AnyVolumeDataSource <kep-1495>`, locked and enabled since v1.33."
+    )
+    assert notes == []
+    # Storage Version Migration is KEP-4192; 3962 is Mutating Admission Policies.
+    converted, notes = add_roles(
+        "* [KEP-3962: Storage Version Migration (SVM) promoted to GA]"
+        "(https://github.com/kubernetes/kubernetes/pull/138560).",
+        year=2026,
+        keps=keps,
+        names=names,
+    )
+    assert converted == (
+        "* {kep}`KEP-3962 <3962>`: {pr}`Storage Version Migration (SVM) promoted to GA "
+        "<kubernetes/kubernetes#138560>`."
+    )
+    assert notes == [
+        ReferenceNote(
+            1,
+            "KEP-3962 is written beside a name of KEP-4192, 'Move Storage Version Migrator "
+            "in-tree' (KEP-3962 is 'Mutating Admission Policies'); kept as written: check the "
+            "number",
+            "wrong-number",
+        )
+    ]
+
+
+def test_corpus_with_kep_names(corpus):
+    """Every LWKD issue with the KEP facts and their names: the mentions of gates and
+    titles show nothing, change no text MyST shows, sit in no link, and stay as they are
+    when converted again."""
+    from lwkd_archive.facts.keps import load_enhancements
+    from lwkd_archive.importer.references import kep_names_for
+
+    keps, _ = load_enhancements(corpus / "enhancements")
+    names = kep_names_for(keps)
+    if names is None:
+        pytest.skip("lwkd_archive.importer.kep_names is not installed")
+    mentions: Counter[str] = Counter()
+    for post in sorted((corpus / "lwkd" / "_posts").glob("*.md")):
+        year, body = int(post.name[:4]), strip_front_matter(post.read_text("utf-8"))
+        converted, _ = add_roles(body, year=year, keps=keps, names=names)
+        assert_renders(body, converted, post.name)
+        again, _ = add_roles(converted, year=year, keps=keps, names=names)
+        assert again == converted, f"{post.name}: not idempotent"
+        mentions.update(
+            m[1] for m in re.finditer(r"\{mentioned\}`(feature gate|title|link)", converted)
+        )
+    print("mentions:", dict(mentions))
+    assert mentions["feature gate"] > 300
+    assert mentions["title"] > 20
+    assert mentions["link"] > 100

@@ -38,7 +38,7 @@ from lwkd_archive.importer.convert import (
 from lwkd_archive.importer.kep_names import KEP_NUMBER_RE, KepNames
 from lwkd_archive.importer.references import NEW_NUMBERING_YEAR, OLD_NUMBER_LIMIT, add_roles
 
-ROLE_RE = re.compile(r"\{(?P<name>kep|sig|pr)\}`(?P<text>[^`]*)`")
+ROLE_RE = re.compile(r"\{(?P<name>kep|sig|pr|mentioned)\}`(?P<text>[^`]*)`")
 HEADING_RE = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<text>\S.*?)[ \t]*#*[ \t]*$", re.M)
 
 PULL_URL_RE = re.compile(r"^https?://github\.com/[\w.-]+/[\w.-]+/pull/(?P<n>[^/?#]*)")
@@ -276,6 +276,21 @@ class IssueChecker:
                             "LWKD301",
                             f"KEP {number} is not in kubernetes/enhancements: check the number",
                         )
+                elif name == "mentioned":
+                    kep = re.fullmatch(r"(?i)kep-?(\d{1,6})", target.strip())
+                    if kep is None and self.groups.resolve(target) is None:
+                        self.add(
+                            line,
+                            "LWKD304",
+                            f"{{mentioned}} target {target!r} is neither a KEP nor a group: write "
+                            "{mentioned}`how <kep-1287>` or {mentioned}`how <sig-node>`",
+                        )
+                    elif kep and self.keps is not None and int(kep[1]) not in self.keps:
+                        self.add(
+                            line,
+                            "LWKD301",
+                            f"KEP {int(kep[1])} is not in kubernetes/enhancements: check the number",
+                        )
                 elif name == "sig" and self.groups.resolve(target) is None:
                     self.add(
                         line,
@@ -318,7 +333,8 @@ class IssueChecker:
             if old == new:
                 continue
             for role in ROLE_RE.finditer(new):
-                if role[0] in old:
+                # A gate, a title or a link's text is recorded as it stands: nothing to write.
+                if role[0] in old or role["name"] == "mentioned":
                     continue
                 title, _ = split_role_text(role["text"])
                 what = {"kep": "a KEP", "sig": "a group", "pr": "a pull request"}[role["name"]]

@@ -81,7 +81,7 @@ SAFE_URL_RE = re.compile(r"^(?:https?://|mailto:|#)", re.I)
 #: A role as the importer writes it: ``{sig}`SIG Node <sig-node>```. Where MyST did not
 #: read one as a role, its text is plain words and its target at most an empty
 #: ``<sig-node>`` element (a KEP's number or ``org/repo#N`` is no HTML at all).
-WRITTEN_ROLE_RE = re.compile(r"\{(?:kep|sig|pr)\}`[^`<>|{}\[\]\n]+ <[\w./#-]+>`")
+WRITTEN_ROLE_RE = re.compile(r"\{(?:kep|sig|pr|mentioned)\}`[^`<>|{}\[\]\n]+ <[\w./#-]+>`")
 #: Characters without which a text holds no HTML, directive, role, attribute list,
 #: reference definition or MyST line syntax (entities count: an info string decodes them).
 LIVE_HINT_RE = re.compile(r"[<{]|&#?\w+;|:::|\]:|^[ \t>*+\d.)-]*(?:%|\+\+\+|\([^)\n]*\)=)", re.M)
@@ -261,9 +261,11 @@ class _BodyConverter:
         self.text = _even_headings(self.text, self.note)
         self.text = MYST_LINE_RE.sub(lambda m: m["indent"] + "\\" + m["mark"], self.text)
 
-        text, role_notes = self.context.add_roles(self.text)
+        # The roles pass sets code aside itself, by the same patterns, and reads code spans
+        # for the feature gates they name (never changing them).
+        text, role_notes = self.context.add_roles(self.masker.restore(self.text))
         self.result.notes.extend(role_notes)
-        self.result.text, inert_notes = make_inert(self.masker.restore(text), self.own_targets)
+        self.result.text, inert_notes = make_inert(text, self.own_targets)
         self.result.notes.extend(inert_notes)
         self.result.notes.sort()
         return self.result
@@ -572,7 +574,7 @@ def _may_hold_live_markup(text: str, own_targets: Collection[str]) -> bool:
     # a code span over lines or table cells) could pair with the first of a role's and
     # make its target (``<sig-node>``) HTML; backticks pair only within a paragraph.
     for chunk in BLANK_LINE_RE.split(text):
-        if "{sig}" not in chunk:
+        if "{sig}" not in chunk and "{mentioned}" not in chunk:
             continue
         if "`" in PLAIN_CODE_SPAN_RE.sub("", WRITTEN_ROLE_RE.sub("", chunk)):
             return True
