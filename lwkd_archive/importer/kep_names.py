@@ -206,6 +206,7 @@ class KepNames:
         names = cls(keps, renamed=dict(old_kep_files()))
         gate_keps: dict[str, set[int]] = {}
         title_keps: dict[tuple[str, ...], set[int]] = {}
+        spaced: dict[tuple[str, ...], int] = {}
         for number, facts in keps.items():
             for gate in facts.feature_gates:
                 if FEATURE_GATE_RE.fullmatch(gate) and gate not in PLACEHOLDER_GATES:
@@ -214,6 +215,8 @@ class KepNames:
             symbols = _title_symbols(title) if len(title) <= MAX_TITLE_CHARS else None
             if symbols and len(symbols) <= 2 * MAX_TITLE_WORDS:
                 title_keps.setdefault(symbols, set()).add(number)
+                # Words as the title spaces them: "Workload-aware preemption" is two.
+                spaced[symbols] = min(spaced.get(symbols, len(title.split())), len(title.split()))
             folder = facts.path.rsplit("/", 1)[-1].partition("-")[2]
             if folder:
                 names.folders.setdefault(folder, set()).add(number)
@@ -227,7 +230,7 @@ class KepNames:
             count = (len(symbols) + 1) // 2
             if count >= MIN_BESIDE_WORDS:
                 names.all_titles[symbols] = number
-            if count < MIN_TITLE_WORDS or len(shown) < MIN_TITLE_CHARS:
+            if min(count, spaced[symbols]) < MIN_TITLE_WORDS or len(shown) < MIN_TITLE_CHARS:
                 names.rejected.setdefault("short", []).append(shown)
             elif shown in COMMON_TITLES:
                 names.rejected.setdefault("common", []).append(shown)
@@ -246,13 +249,17 @@ class KepNames:
         if not self.gates:
             return None
         body = _trie_pattern(((gate,) for gate in self.gates), re.escape)
-        return re.compile(body + r"(?![\w-])")
+        # "PodDisruptionBudget-related" names the gate; "EndpointSlice-Mirroring" is another name.
+        return re.compile(body + r"(?!\w|-(?![a-z]))")
 
     def gates_in(self, text: str) -> list[tuple[int, int, str, int]]:
         """``(start, end, gate, kep)`` for each unambiguous gate written as a whole word."""
         if self._gates_re is None:
             return []
-        return [(m.start(), m.end(), m[0], self.gates[m[0]]) for m in _whole(self._gates_re, text)]
+        return [
+            (m.start(), m.end(), m[0], self.gates[m[0]])
+            for m in _whole(self._gates_re, text, suffix=True)
+        ]
 
     # Titles
 
@@ -417,7 +424,7 @@ class KepNames:
 
 
 def _whole(
-    pattern: re.Pattern[str], searched: str, text: str | None = None
+    pattern: re.Pattern[str], searched: str, text: str | None = None, *, suffix: bool = False
 ) -> Iterable[re.Match[str]]:
     """The matches of ``pattern`` in ``searched`` that are whole words of ``text``.
 
@@ -425,7 +432,8 @@ def _whole(
     after or before a letter, a digit, ``_`` or ``-`` of ``text`` is not a whole word
     ("non-graceful node shutdown" holds no "graceful node shutdown"). The check is made
     here, not by lookarounds in the pattern, which would keep the regex engine from
-    skipping quickly to the letters a name can start with.
+    skipping quickly to the letters a name can start with. With ``suffix``, a hyphen and
+    a lowercase word may follow (``PodDisruptionBudget-related``).
     """
     text = searched if text is None else text
     position = 0
@@ -433,7 +441,13 @@ def _whole(
         start, end = match.span()
         before = text[start - 1] if start else " "
         after = text[end] if end < len(text) else " "
-        if before.isalnum() or before in "_-" or after.isalnum() or after in "_-":
+        suffixed = suffix and after == "-" and text[end + 1 : end + 2].islower()
+        if (
+            before.isalnum()
+            or before in "_-"
+            or after.isalnum()
+            or (after in "_-" and not suffixed)
+        ):
             position = start + 1
             continue
         yield match
