@@ -95,3 +95,59 @@ def test_kep_3136_page_lists_the_issues_that_mention_it(corpus, corpus_site):
     assert "archive/2019/2019-01-06.html" not in keps[34]["issues"]
     assert "archive/2018/2018-06-10.html" in keps[34]["issues"]
     assert 639 not in keps
+
+
+def _issue_urls_by_post(corpus_site) -> dict[str, str]:
+    issues = json.loads((corpus_site / "api" / "issues.json").read_text())
+    return {issue["source"].rsplit("/", 1)[-1]: issue["url"] for issue in issues}
+
+
+def test_kep_1287_page_lists_the_issues_that_name_its_feature_gate(corpus, corpus_site):
+    # Read by hand: each of these posts names InPlacePodVerticalScaling, the feature gate
+    # only KEP-1287 (in-place update of pod resources) lists, most without its number.
+    named_by_gate = [
+        "2024-01-21-update.md",  # "InPlacePodVerticalScaling won't prevent you from deleting PVCs"
+        "2024-10-27-update.md",  # "Improvements to handling allocated resources for ..."
+        "2024-11-03-update.md",  # "state un-marshalling in InPlacePodVerticalScaling" (link text)
+        "2024-11-17-update.md",  # "[InPlacePodVerticalScaling to Beta](pull request)"
+        "2024-12-15-update.md",  # "FG:InPlacePodVerticalScaling Remove ResizePolicy defaulting"
+        "2025-02-09-update.md",  # "#128367 FG:InPlacePodVerticalScaling Implement resize ..."
+        "2025-03-02-update.md",  # "InPlacePodVerticalScaling: Moved pod resource allocation ..."
+        "2025-03-09-update.md",  # "InPlacePodVerticalScaling: Track actuated resources ..."
+        "2025-03-16-update.md",  # "InPlacePodVerticalScaling moves pod resize status ..."
+        "2025-03-23-update.md",  # "InPlacePodVerticalScaling: Errors that occur during ..."
+    ]
+    urls = _issue_urls_by_post(corpus_site)
+    keps = {k["number"]: k for k in json.loads((corpus_site / "api" / "keps.json").read_text())}
+    missing = [post for post in named_by_gate if urls[post] not in keps[1287]["issues"]]
+    assert missing == []
+    page = (corpus_site / "keps" / "1287.html").read_text(encoding="utf-8")
+    assert "named by its feature gate <code>InPlacePodVerticalScaling</code>" in page
+
+
+def test_steering_committee_page_lists_every_issue_that_names_it(corpus, corpus_site):
+    # An issue names the committee when its text (not a link's address) says "Steering
+    # Committee", in prose, a heading or a link's text, in any case.
+    link_target = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
+    naming = sorted(
+        path.name
+        for path in (corpus / "lwkd" / "_posts").glob("*.md")
+        if re.search(
+            r"steering\s+committee", link_target.sub("]", path.read_text(encoding="utf-8")), re.I
+        )
+    )
+    assert len(naming) > 60  # the corpus's count, read with grep: 68
+    urls = _issue_urls_by_post(corpus_site)
+    sigs = {s["slug"]: s for s in json.loads((corpus_site / "api" / "sigs.json").read_text())}
+    listed = set(sigs["committee-steering"]["issues"])
+    assert [post for post in naming if urls[post] not in listed] == []
+
+
+def test_no_kep_or_group_page_links_a_page_that_does_not_exist(corpus, corpus_site):
+    broken = []
+    for page in [*(corpus_site / "keps").glob("*.html"), *(corpus_site / "sigs").glob("*.html")]:
+        html = page.read_text(encoding="utf-8")
+        for href in re.findall(r'href="((?:\.\./)?(?:keps|sigs)/[^"#?]+)"', html):
+            if not (page.parent / href).resolve().is_file():
+                broken.append(f"{page.relative_to(corpus_site)} -> {href}")
+    assert broken == []

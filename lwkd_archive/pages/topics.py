@@ -186,6 +186,13 @@ def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
         if row["owning_sig"]:
             owned.setdefault(row["owning_sig"], []).append(row)
     sig_rows = []
+    # A group has a page when an issue names it or it owns a KEP that has one: a KEP's
+    # participating group without one is named, not linked.
+    with_pages = set(views.by_group) | set(owned)
+    for row in kep_rows:
+        for group in row["participating"]:
+            if group["slug"] not in with_pages:
+                group["slug"] = ""
     for slug in sorted(set(views.by_group) | set(owned)):
         if not is_group_slug(slug):
             warn(ArchiveWarning.SIG, f"{slug!r} is not a group's slug; no page is made for it")
