@@ -581,3 +581,30 @@ def test_check_knows_the_groups_of_the_list_the_import_compiled(tmp_path, monkey
         assert main(["check", str(issue)]) == 0, capsys.readouterr().out
     finally:
         use_group_facts(None)
+
+
+def test_a_participating_sig_that_is_no_group_is_reported_at_import(tmp_path, capsys):
+    """kep.yaml's participating SIGs are the groups they spell (sig-scheduler is SIG
+    Scheduling); one that is no group is reported once, and the import goes on."""
+    enhancements = tmp_path / "enhancements"
+    folder = enhancements / "keps" / "sig-node" / "4000-widgets"
+    folder.mkdir(parents=True)
+    (folder / "kep.yaml").write_text(
+        "title: Widgets\nkep-number: 4000\nowning-sig: sig-node\n"
+        "participating-sigs:\n  - sig-scheduler\n  - sig-machinery\n",
+        encoding="utf-8",
+    )
+    lwkd = lwkd_checkout(tmp_path / "lwkd")
+    out = tmp_path / "archive"
+    try:
+        assert (
+            main(["import", str(lwkd), "--out", str(out), "--enhancements", str(enhancements)]) == 0
+        )
+        err = capsys.readouterr().err
+        assert (
+            f"warning: {folder / 'kep.yaml'}:1: participating-sigs: 'sig-machinery' is no group"
+            in err
+        )
+        assert "'sig-scheduler'" not in err
+    finally:
+        use_group_facts(None)

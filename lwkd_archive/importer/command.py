@@ -8,8 +8,8 @@ import time
 from pathlib import Path
 
 from lwkd_archive.facts.community import CommunityError, dump_group_facts, load_community
-from lwkd_archive.facts.groups import use_group_facts
-from lwkd_archive.facts.keps import dump_facts, load_enhancements
+from lwkd_archive.facts.groups import load_groups, use_group_facts
+from lwkd_archive.facts.keps import KepFacts, dump_facts, load_enhancements
 from lwkd_archive.files import write_atomically
 from lwkd_archive.importer.run import import_archive, report
 from lwkd_archive.importer.sources import SourceError, checkout
@@ -103,6 +103,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         write_atomically(out / "keps.json", dump_facts(facts).encode("utf-8"))
     groups = import_community(args.community, cache, out / GROUP_FACTS)
+    for problem in groups_that_are_no_group(facts, enhancements):
+        print(f"warning: {problem}", file=sys.stderr)
     summary = import_archive(repo, out, add_roles=roles_for_year(facts), progress=_progress)
     report(summary)
     elapsed = time.perf_counter() - started
@@ -113,6 +115,24 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if summary.failed else 0
+
+
+def groups_that_are_no_group(facts: dict[int, KepFacts], repo: Path | None) -> list[str]:
+    """Each participating SIG of a kep.yaml that no group of the table is
+    (``sig-machinery``): the KEP's page shows it as written, linked nowhere."""
+    groups = load_groups()
+    problems = []
+    for number in sorted(facts):
+        kep = facts[number]
+        where = repo / kep.path / "kep.yaml" if repo is not None and kep.path else f"KEP-{number}"
+        for slug in kep.participating_sigs:
+            if groups.resolve(slug) is None:
+                problems.append(
+                    f"{where}:1: participating-sigs: {slug!r} is no group of "
+                    "kubernetes/community's list or data/groups.yaml; the KEP's page shows it "
+                    "as written, linked nowhere"
+                )
+    return problems
 
 
 #: The compiled community facts, beside keps.json; conf.py gives it to the build.
