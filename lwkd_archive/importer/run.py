@@ -361,17 +361,30 @@ def limit_links(body: str) -> tuple[str, tuple[int, str] | None]:
     return masker.restore(text[:cut] + tail), note
 
 
+def _blank(match: re.Match[str]) -> str:
+    """A match as spaces, its line breaks kept (offsets and lines stay the text's)."""
+    return re.sub(r"[^\n]", " ", match[0])
+
+
 def hide_group_words(text: str) -> tuple[str, SetAside, list[tuple[int, str]]]:
     """``text`` with the group words after the :data:`MAX_GROUP_WORDS`-th set aside, so
-    the reference rules leave them as text; the set-aside words, and a note when any."""
+    the reference rules leave them as text; the set-aside words, and a note when any.
+
+    Only words the rules read count: none in code (`` `SIG Apps` ``) or fenced blocks."""
     hidden = SetAside()
-    words = KIND_WORD_RE.finditer(text)
+    prose = CODE_SPAN_RE.sub(_blank, FENCE_RE.sub(_blank, text))
+    words = KIND_WORD_RE.finditer(prose)
     past = next(itertools.islice(words, MAX_GROUP_WORDS, None), None)
     if past is None:
         return text, hidden, []
-    count = MAX_GROUP_WORDS + 1 + sum(1 for _ in words)
+    rest = [past, *words]
+    count = MAX_GROUP_WORDS + len(rest)
     cut = past.start()
-    text = text[:cut] + KIND_WORD_RE.sub(hidden.hide, text[cut:])
+    pieces, last = [], 0
+    for word in rest:
+        pieces += [text[last : word.start()], hidden.put(text[word.start() : word.end()])]
+        last = word.end()
+    text = "".join(pieces) + text[last:]
     note = (
         text.count("\n", 0, cut) + 1,
         f"{count} group words (SIG, WG, UG, committee), more than the {MAX_GROUP_WORDS} a post "
