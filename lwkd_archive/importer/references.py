@@ -762,7 +762,7 @@ class _RoleWriter:
             self.note(
                 unknown.start(),
                 "unknown-group",
-                f"{unknown[0]!r} names no group in lwkd_archive/data/groups.yaml; "
+                f"{unknown[0]!r} names no group of kubernetes/community's list or lwkd_archive/facts/data/groups.yaml; "
                 "left as text (add an alias if it is one)",
                 text,
             )

@@ -63,7 +63,7 @@ class SigRole(ReferenceRole):
             hint = (
                 f"did you mean {', '.join(close)}?"
                 if close
-                else "see lwkd_archive/data/groups.yaml"
+                else "see kubernetes/community's sigs.yaml, or lwkd_archive/facts/data/groups.yaml"
             )
             warn(
                 ArchiveWarning.SIG,
