@@ -6,10 +6,11 @@ BUILDDIR ?= _build
 LWKD_REPO ?= https://github.com/kubernetes-sigs/lwkd.git
 ENHANCEMENTS_REPO ?= https://github.com/kubernetes/enhancements.git
 COMMUNITY_REPO ?= https://github.com/kubernetes/community.git
+SIG_RELEASE_REPO ?= https://github.com/kubernetes/sig-release.git
 # Values of these, from the command line or the environment, are data: make keeps them
 # as written ($(value ...), never expanded), and recipes read them from the environment
 # in double quotes, so no value (`x; touch f`, `$(shell ...)`) is run as a command.
-DATA_VARIABLES := LWKD_REPO ENHANCEMENTS_REPO COMMUNITY_REPO WEEK_ENDING PATHS ENHANCEMENTS
+DATA_VARIABLES := LWKD_REPO ENHANCEMENTS_REPO COMMUNITY_REPO SIG_RELEASE_REPO WEEK_ENDING PATHS ENHANCEMENTS
 $(foreach name,$(DATA_VARIABLES),$(eval override $(name) := $$(value $(name))))
 export $(DATA_VARIABLES)
 
@@ -22,11 +23,11 @@ help: ## List the targets
 html: ## Build the site (the bundled sample, or the imported archive) into _build/html
 	$(SPHINXBUILD) -b html -c . -d $(BUILDDIR)/doctrees $(SPHINXOPTS) source $(BUILDDIR)/html
 
-import: ## Import LWKD issues, KEP and group facts into source/archive (LWKD_REPO, ENHANCEMENTS_REPO, COMMUNITY_REPO: path or git URL)
+import: ## Import LWKD issues, KEP, group and release facts into source/archive (LWKD_REPO, ENHANCEMENTS_REPO, COMMUNITY_REPO, SIG_RELEASE_REPO: path or git URL)
 	$(PYTHON) -m lwkd_archive import "$$LWKD_REPO" --enhancements "$$ENHANCEMENTS_REPO" \
-		--community "$$COMMUNITY_REPO"
+		--community "$$COMMUNITY_REPO" --sig-release "$$SIG_RELEASE_REPO"
 
-archive: ## Import the full LWKD archive (with kubernetes/enhancements and kubernetes/community), then build it
+archive: ## Import the full LWKD archive (with kubernetes/enhancements, community and sig-release), then build it
 	$(MAKE) import
 	$(MAKE) html
 

@@ -68,3 +68,6 @@ lwkd_kep_facts = str(ARCHIVE / "keps.json") if (ARCHIVE / "keps.json").exists() 
 # Group facts compiled by the importer from kubernetes/community (--community), if present:
 # missions, leaders, meetings, archived status; without them, data/groups.yaml alone.
 lwkd_group_facts = str(ARCHIVE / "groups.json") if (ARCHIVE / "groups.json").exists() else ""
+# Release schedules compiled by the importer from kubernetes/sig-release (--sig-release), if
+# present: release pages and the cycle line; without them, neither.
+lwkd_release_facts = str(ARCHIVE / "releases.json") if (ARCHIVE / "releases.json").exists() else ""

@@ -19,6 +19,9 @@ DEFAULTS = {
     # Group facts compiled by the importer from kubernetes/community (groups.json);
     # '' for the groups of data/groups.yaml alone.
     "lwkd_group_facts": ("", "env", str),
+    # Release schedules compiled by the importer from kubernetes/sig-release
+    # (releases.json); '' for none (no release pages, no cycle line).
+    "lwkd_release_facts": ("", "env", str),
     "lwkd_upstream_url": ("https://lwkd.info", "html", str),
     "lwkd_default_pr_repo": ("kubernetes/kubernetes", "env", str),
     # The authority (RFC 4151: a domain and a date) of the ``tag:`` URIs that are
@@ -49,6 +52,12 @@ def validate(app: Sphinx, config: Config) -> None:
         raise ConfigError(
             f"lwkd_kep_facts = {facts!r} is not a file: run `python -m lwkd_archive import` "
             "with --enhancements, or set it to ''"
+        )
+    releases = config.lwkd_release_facts
+    if releases and not Path(releases).is_file():
+        raise ConfigError(
+            f"lwkd_release_facts = {releases!r} is not a file: run `python -m lwkd_archive "
+            "import` with --sig-release, or set it to ''"
         )
     groups = config.lwkd_group_facts
     if groups:

@@ -44,11 +44,17 @@ def copy_project(project: Path) -> Path:
 
 
 def build_site(
-    workdir: Path, lwkd: Path | None, enhancements: Path | None, *, community: Path | None = None
+    workdir: Path,
+    lwkd: Path | None,
+    enhancements: Path | None,
+    *,
+    community: Path | None = None,
+    sig_release: Path | None = None,
 ) -> Path:
     """A copy of the project, with ``lwkd`` imported when given, built with -W; its output folder.
 
-    ``community``: a kubernetes/community checkout, for the groups' own list.
+    ``community``: a kubernetes/community checkout, for the groups' own list;
+    ``sig_release``: a kubernetes/sig-release checkout, for the release schedules.
     """
     import subprocess
     import sys
@@ -68,6 +74,8 @@ def build_site(
             command += ["--enhancements", str(enhancements)]
         if community is not None:
             command += ["--community", str(community)]
+        if sig_release is not None:
+            command += ["--sig-release", str(sig_release)]
         subprocess.run(command, cwd=project, check=True, capture_output=True)
     out = workdir / "html"
     result = subprocess.run(
@@ -99,11 +107,13 @@ def build_imported(make_app, lwkd: Path, srcdir: Path):
 def corpus_site(corpus: Path, tmp_path_factory) -> Path:
     """The full corpus imported and built once per test session (about 15 s)."""
     community = corpus / "community"
+    sig_release = corpus / "sig-release"
     return build_site(
         tmp_path_factory.mktemp("corpus"),
         corpus / "lwkd",
         corpus / "enhancements",
         community=community if (community / "sigs.yaml").is_file() else None,
+        sig_release=sig_release if (sig_release / "releases").is_dir() else None,
     )
 
 

@@ -229,9 +229,11 @@ def test_make_passes_values_as_data_never_as_commands(tmp_path):
             f"LWKD_REPO={value}",
             f"ENHANCEMENTS_REPO={value}",
             f"COMMUNITY_REPO={value}",
+            f"SIG_RELEASE_REPO={value}",
         ) == [
-            ["-m", "lwkd_archive", "import", value, "--enhancements", value, "--community", value]
-        ]
+            ["-m", "lwkd_archive", "import", value, "--enhancements", value, "--community", value,
+             "--sig-release", value]
+        ]  # fmt: skip
         assert make(tmp_path, "new", f"WEEK_ENDING={value}") == [
             ["-m", "lwkd_archive", "new", "--week-ending", value]
         ]

@@ -10,6 +10,7 @@ from pathlib import Path
 from lwkd_archive.facts.community import CommunityError, dump_group_facts, load_community
 from lwkd_archive.facts.groups import load_groups, use_group_facts
 from lwkd_archive.facts.keps import KepFacts, dump_facts, load_enhancements
+from lwkd_archive.facts.releases import SigReleaseError, dump_releases, load_releases
 from lwkd_archive.files import write_atomically
 from lwkd_archive.importer.run import import_archive, report
 from lwkd_archive.importer.sources import SourceError, checkout
@@ -32,7 +33,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help="import LWKD's posts into the archive",
         description="Import every post of an LWKD checkout (a folder with _posts/, or a git URL) "
         "as a MyST page, with KEP facts from a kubernetes/enhancements checkout and group "
-        "facts from a kubernetes/community checkout.",
+        "facts from a kubernetes/community checkout and release schedules from a "
+        "kubernetes/sig-release checkout.",
     )
     parser.add_argument(
         "source",
@@ -50,6 +52,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         metavar="PATH_OR_URL",
         help="kubernetes/community checkout or git URL, for the groups' own list (sigs.yaml); "
         "without it, or when it cannot be read, the groups are those of data/groups.yaml",
+    )
+    parser.add_argument(
+        "--sig-release",
+        metavar="PATH_OR_URL",
+        help="kubernetes/sig-release checkout or git URL, for the release schedules "
+        "(releases/release-1.N/README.md); without it, or when it cannot be read, the "
+        "archive has no release pages and no cycle line",
     )
     parser.add_argument(
         "--out",
@@ -103,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         write_atomically(out / "keps.json", dump_facts(facts).encode("utf-8"))
     groups = import_community(args.community, cache, out / GROUP_FACTS)
+    releases = import_sig_release(args.sig_release, cache, out / RELEASE_FACTS)
     for problem in groups_that_are_no_group(facts, enhancements):
         print(f"warning: {problem}", file=sys.stderr)
     summary = import_archive(repo, out, add_roles=roles_for_year(facts), progress=_progress)
@@ -111,7 +121,8 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"{summary.line()} ({summary.written} files written, {summary.removed} removed, "
         f"{summary.reused} posts reused unchanged, {len(facts)} KEPs with facts, "
-        f"{groups} groups from the community's list, {elapsed:.1f} s)",
+        f"{groups} groups from the community's list, {releases} release schedules, "
+        f"{elapsed:.1f} s)",
         file=sys.stderr,
     )
     return 1 if summary.failed else 0
@@ -168,3 +179,33 @@ def import_community(source: str | None, cache: Path, target: Path) -> int:
     write_atomically(target, dump_group_facts(groups).encode("utf-8"))
     use_group_facts(target)
     return len(groups)
+
+
+#: The compiled release schedules, beside keps.json; conf.py gives it to the build.
+RELEASE_FACTS = "releases.json"
+
+
+def import_sig_release(source: str | None, cache: Path, target: Path) -> int:
+    """Compile kubernetes/sig-release's schedules into ``target``; the number of releases.
+
+    Without ``source``, a releases.json already there stays (the build reads it). A source
+    that cannot be read or holds no release READMEs costs one line on stderr and removes
+    the old releases.json, so the build has no release pages rather than stale ones; the
+    import goes on. Each date a README gets wrong is a ``file:line`` warning.
+    """
+    if source is None:
+        return 0
+    try:
+        repo = checkout(source, cache)
+        releases, problems = load_releases(repo)
+    except (SourceError, SigReleaseError, OSError) as exc:
+        target.unlink(missing_ok=True)
+        print(
+            f"warning: --sig-release: {exc}; the archive has no release schedules",
+            file=sys.stderr,
+        )
+        return 0
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    write_atomically(target, dump_releases(releases).encode("utf-8"))
+    return len(releases)
