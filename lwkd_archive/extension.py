@@ -8,8 +8,18 @@ import lwkd_archive
 from lwkd_archive import config, heap
 from lwkd_archive.outputs import api, feeds, record, search, sitemap
 from lwkd_archive.outputs import recovery as build_recovery
-from lwkd_archive.pages import design_assets, redirects, search_page, seo, templating, topics, years
+from lwkd_archive.pages import (
+    charts,
+    design_assets,
+    redirects,
+    search_page,
+    seo,
+    templating,
+    topics,
+    years,
+)
 from lwkd_archive.pages import neighbours as timeline
+from lwkd_archive.pages import releases as release_pages
 from lwkd_archive.reading import anchors, blog, domain, inert, nesting, tags
 from lwkd_archive.reading import roles as archive_roles
 
@@ -56,6 +66,13 @@ def setup(app: Sphinx) -> dict[str, object]:
     # KEP and group pages with their indexes, regenerated only when they change.
     app.connect("html-collect-pages", topics.generate_xref_pages)
     app.connect("html-page-context", topics.add_issue_topics)
+    # The home page's chart: issues and KEPs mentioned per year.
+    app.connect("html-page-context", charts.home_context)
+    app.connect("env-updated", charts.home_outdated)
+    # A page per release (cycle dates, KEPs per stage, its issues) and their index.
+    app.connect("html-collect-pages", release_pages.generate_release_pages)
+    # Release facts are read once, before pages are written (in parallel, by several processes).
+    app.connect("env-updated", release_pages.read_release_facts)
     # Atom feeds for the archive, each KEP and each group, written only when changed.
     feeds.setup(app)
     # Search with Pagefind, which finds KEP numbers; Sphinx's own search is switched off.

@@ -1,4 +1,5 @@
-"""Machine-readable index of the archive: ``api/issues.json``, ``api/keps.json``, ``api/sigs.json``."""
+"""Machine-readable index of the archive: ``api/issues.json``, ``api/keps.json``,
+``api/sigs.json`` and ``api/releases.json``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from lwkd_archive.files import write_atomically
 from lwkd_archive.outputs.record import generated_outputs
 from lwkd_archive.outputs.recovery import reporting_write_errors
+from lwkd_archive.pages.releases import api_releases, kep_issue_cycles
 from lwkd_archive.reading.domain import ArchiveDomain, kep_pagename, sig_pagename
 
 if TYPE_CHECKING:
@@ -46,10 +48,16 @@ def api_documents(app: Sphinx) -> dict[str, list[dict[str, Any]]]:
                 "number": number,
                 "title": domain.kep_title(number),
                 "owning_sig": facts.owning_sig if facts else "",
+                "participating_sigs": list(facts.participating_sigs) if facts else [],
                 "status": facts.status if facts else "",
                 "stage": facts.stage if facts else "",
+                # kep.yaml's stage -> release, planned or reached (v1.33 as written there).
+                "milestones": dict(sorted(facts.milestones.items())) if facts else {},
+                "latest_milestone": facts.latest_milestone if facts else "",
                 "url": _url(app, kep_pagename(number)),
                 "issues": [_url(app, i.docname) for i in views.by_kep[number]],
+                # The same issues, each with its release cycle ("1.33") and week of it.
+                "issue_cycles": kep_issue_cycles(app, views.by_kep[number]),
             }
         )
     sigs = []
@@ -64,7 +72,7 @@ def api_documents(app: Sphinx) -> dict[str, list[dict[str, Any]]]:
                 "keps": [k["number"] for k in keps if k["owning_sig"] == slug],
             }
         )
-    return {"issues": issues, "keps": keps, "sigs": sigs}
+    return {"issues": issues, "keps": keps, "sigs": sigs, "releases": api_releases(app)}
 
 
 def write_api(app: Sphinx, exception: Exception | None) -> None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from lwkd_archive.reading.domain import ArchiveDomain
 
 #: Generated page folders that belong in the sitemap (redirects and feeds do not).
-SITEMAP_FOLDERS = ("archive/", "keps/", "sigs/")
+SITEMAP_FOLDERS = ("archive/", "keps/", "sigs/", "releases/")
 SITEMAP = "sitemap.xml"
 
 

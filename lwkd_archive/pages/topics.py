@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from lwkd_archive.facts.groups import Group, is_group_slug, load_groups
 from lwkd_archive.outputs.search import group_tokens, kep_tokens
+from lwkd_archive.pages.charts import chart_context
 from lwkd_archive.pages.generated import changed_pages
+from lwkd_archive.pages.releases import add_issue_cycle
 from lwkd_archive.reading.domain import ArchiveDomain, Mention, kep_pagename, sig_pagename
 from lwkd_archive.reading.issues import Issue
 from lwkd_archive.warnings import ArchiveWarning, warn
@@ -243,6 +245,9 @@ def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
             "lwkd/sig_index.html",
         )
     )
+    # The journey of each KEP, the activity of each group, drawn (pages/charts.py).
+    for pagename, context, _ in pages:
+        chart_context(app, pagename, context)
     return pages
 
 
@@ -271,3 +276,4 @@ def add_issue_topics(
             if is_group_slug(s)
         ],
     }
+    add_issue_cycle(app, pagename, issue, context)

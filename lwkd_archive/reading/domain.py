@@ -174,6 +174,7 @@ class ArchiveDomain(Domain):
         "mentions": {},  # docname -> [Mention]
         "facts_digest": "",  # of the KEP facts the pages were last written with
         "groups_digest": "",  # of the group table they were last written with
+        "releases_digest": "",  # of the release schedules they were last written with
     }
     data_version = 3
 
@@ -397,8 +398,9 @@ class DropSilentMentions(SphinxPostTransform):
 
 
 def pages_with_new_facts(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Issues to rewrite when the KEP facts or the group table changed: their links carry
-    the KEPs' titles and the groups' names, and their chips the groups that own their KEPs."""
+    """Issues to rewrite when the KEP facts, the group table or the release schedules
+    changed: their links carry the KEPs' titles and the groups' names, their chips the
+    groups that own their KEPs, and their first line their release cycle."""
     domain: ArchiveDomain = env.domains["lwkd"]
     path = env.config.lwkd_kep_facts
     digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest() if path else ""
@@ -410,11 +412,16 @@ def pages_with_new_facts(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if groups != domain.data.get("groups_digest", ""):
         domain.data["groups_digest"] = groups
         kinds |= {"kep", "sig"}
-    if not kinds:
-        return []
-    return sorted(
-        d for d, mentions in domain.mentions.items() if any(m.kind in kinds for m in mentions)
+    releases = env.config.lwkd_release_facts
+    schedule = (
+        hashlib.blake2b(Path(releases).read_bytes(), digest_size=16).hexdigest() if releases else ""
     )
+    pages = {d for d, mentions in domain.mentions.items() if any(m.kind in kinds for m in mentions)}
+    if schedule != domain.data.get("releases_digest", ""):
+        # Every issue shows its release cycle, and the next date of it.
+        domain.data["releases_digest"] = schedule
+        pages |= set(domain.issues)
+    return sorted(pages)
 
 
 def collect_mentions(app: Sphinx, doctree: nodes.document) -> None:
