@@ -151,3 +151,52 @@ def test_no_kep_or_group_page_links_a_page_that_does_not_exist(corpus, corpus_si
             if not (page.parent / href).resolve().is_file():
                 broken.append(f"{page.relative_to(corpus_site)} -> {href}")
     assert broken == []
+
+
+def test_every_release_from_1_10_to_1_37_has_a_page_with_sig_releases_dates(corpus, corpus_site):
+    releases = {
+        r["version"]: r for r in json.loads((corpus_site / "api/releases.json").read_text())
+    }
+    for minor in range(10, 38):
+        assert (corpus_site / "releases" / f"1.{minor}.html").is_file(), f"1.{minor}"
+    # Read from sig-release's READMEs: (cycle begins, enhancements freeze, code freeze, release).
+    expected = {
+        # 1.12: "~~Tuesday, September 25, 2018~~ **Thursday, September 27, 2018**".
+        "1.12": ("2018-07-02", "2018-07-31", "2018-09-04", "2018-09-27"),
+        # 1.14: no year anywhere in its schedule ("**Monday, March 25**").
+        "1.14": ("2019-01-07", "2019-01-29", "2019-03-07", "2019-03-25"),
+        "1.20": ("2020-09-14", "2020-10-06", "2020-11-12", "2020-12-08"),
+        # 1.33: "02:00 UTC Friday 14th February 2025 / 19:00 PDT Thursday 13th ...".
+        "1.33": ("2025-01-13", "2025-02-14", "2025-03-21", "2025-04-23"),
+        # 1.37: a schedule proposed.
+        "1.37": ("2026-05-18", "2026-06-16", "2026-07-22", "2026-08-26"),
+    }
+    for version, dates in expected.items():
+        row = releases[version]
+        got = (row["cycle_start"], row["enhancements_freeze"], row["code_freeze"], row["release"])
+        assert got == dates, version
+    assert releases["1.37"]["proposed"] is True
+    # kep.yaml plans stages for 1.38 and later, which sig-release has no schedule of yet.
+    assert releases["1.39"]["scheduled"] is False
+    assert 784 in releases["1.39"]["planned_keps"]["stable"]
+
+
+def test_kep_753_draws_its_stages_and_its_mentions(corpus, corpus_site):
+    page = (corpus_site / "keps" / "753.html").read_text(encoding="utf-8")
+    svg = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
+    assert "The journey of KEP-753: alpha in v1.28, beta in v1.29, stable in v1.33" in svg
+    for stage in ("alpha v1.28", "beta v1.29", "stable v1.33"):
+        assert re.search(rf'<path class="lc-reached"[^>]*><title>{stage}</title>', svg), stage
+    keps = {k["number"]: k for k in json.loads((corpus_site / "api" / "keps.json").read_text())}
+    issues = keps[753]["issues"]
+    # A mark per issue (and section), each a link to its issue.
+    linked = set(re.findall(r'<a href="\.\./([^"#]+)', svg))
+    assert linked == set(issues)
+
+
+def test_a_stage_planned_for_a_release_without_a_schedule_is_drawn_as_planned(corpus, corpus_site):
+    # KEP-784: alpha in v1.33, beta planned for v1.36, stable planned for v1.39 (kep.yaml).
+    page = (corpus_site / "keps" / "784.html").read_text(encoding="utf-8")
+    svg = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
+    assert re.search(r'<path class="lc-planned"[^>]*><title>stable v1.39 \(planned\)</title>', svg)
+    assert "stable planned for v1.39 (no schedule yet; around <time" in page

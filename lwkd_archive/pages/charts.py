@@ -216,15 +216,48 @@ def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _open_svg(ident: str, height: float, title: str, desc: str, kind: str) -> list[str]:
+def _open_svg(
+    ident: str, height: float, title: str, desc: str, kind: str, *, linked: bool = False
+) -> list[str]:
+    """The chart's opening tag, title and description.
+
+    A picture is ``role="img"``; a ``linked`` one (marks that are links) is a named
+    ``role="group"``, since an image cannot hold links a reader can reach: its links
+    keep their names (their ``<title>``) and :func:`_drawing` hides the rest.
+    """
     ident = _ident(ident)
+    role = "group" if linked else "img"
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="lwkd-chart lc-{kind}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="lwkd-chart lc-{kind}" role="{role}" '
         f'viewBox="0 0 {WIDTH} {_num(height)}" width="100%" '
         f'aria-labelledby="{ident}-t {ident}-d">',
         f'<title id="{ident}-t">{escape(title)}</title>',
         f'<desc id="{ident}-d">{escape(desc)}</desc>',
     ]
+
+
+def _drawing(parts: Sequence[str]) -> tuple[list[str], bool]:
+    """The chart's parts, and whether any is a link.
+
+    With links, every run of parts between them (bands, labels, legend) is put in a
+    ``<g aria-hidden="true">``: assistive technology meets the chart as its name and its
+    links, and the page's text says what the drawing shows.
+    """
+    if not any(part.startswith("<a ") for part in parts):
+        return list(parts), False
+    drawn: list[str] = []
+    hidden: list[str] = []
+    for part in parts:
+        if part.startswith("<a "):
+            if hidden:
+                drawn.append(f'<g aria-hidden="true">{"".join(hidden)}</g>')
+                hidden = []
+            drawn.append(part)
+        else:
+            hidden.append(part)
+    if hidden:
+        drawn.append(f'<g aria-hidden="true">{"".join(hidden)}</g>')
+    return drawn, True
 
 
 def _legend(items: Sequence[tuple[str, str]], top: float) -> tuple[list[str], float]:
@@ -434,8 +467,9 @@ def kep_journey(
             f"{s.name} v{s.version}" for s in unplaced
         )
         desc += "."
-    svg = _open_svg(f"kep-{number}-journey", bottom, title, desc, "journey")
-    svg += parts + legend_parts + ["</svg>"]
+    drawing, linked = _drawing(parts + legend_parts)
+    svg = _open_svg(f"kep-{number}-journey", bottom, title, desc, "journey", linked=linked)
+    svg += drawing + ["</svg>"]
     mentions = []
     for mark in marks:
         stage_then = _stage_label(mark.cycle, stages)
@@ -579,8 +613,9 @@ def bar_chart(
                 f'<text x="{_num(centre)}" y="{_num(bottom + 15)}" text-anchor="middle">'
                 f"{escape(category)}</text>"
             )
-    svg = _open_svg(ident, bottom + 22, title, desc, "bars")
-    return Markup("".join([*svg, *parts, "</svg>"]))
+    drawing, linked = _drawing(parts)
+    svg = _open_svg(ident, bottom + 22, title, desc, "bars", linked=linked)
+    return Markup("".join([*svg, *drawing, "</svg>"]))
 
 
 def sig_activity(slug: str, name: str, rows: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
