@@ -26,6 +26,8 @@ import yaml
 
 from lwkd_archive.facts.groups import COMMUNITY_TREE, GROUP_SLUG_RE, KIND_WORDS, Group, normalise
 from lwkd_archive.facts.yaml_loader import TextDatesLoader, load_yaml
+from lwkd_archive.facts.yaml_loader import kind_of as _kind
+from lwkd_archive.facts.yaml_loader import quoted as _quote
 
 #: The sections of sigs.yaml, and the kind (slug prefix) of the groups in each.
 SECTIONS = {"sigs": "sig", "workinggroups": "wg", "committees": "committee", "usergroups": "ug"}
@@ -57,25 +59,6 @@ TITLE_KINDS = (
 MARKDOWN_LINK_RE = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")
 
 Where = tuple[str | int, ...]
-
-
-def _kind(value: object) -> str:
-    """What a YAML value is, in words, without printing it (it may be huge)."""
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, str):
-        return f"text ({_quote(value)})"
-    return f"a {type(value).__name__}"
-
-
-def _quote(text: str, limit: int = 60) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def is_https_url(text: object) -> bool:

@@ -33,6 +33,8 @@ import yaml
 
 from lwkd_archive.facts.groups import is_group_slug
 from lwkd_archive.facts.yaml_loader import Where, load_yaml_with_lines
+from lwkd_archive.facts.yaml_loader import kind_of as _kind
+from lwkd_archive.facts.yaml_loader import quoted as _quote
 
 #: ``keps/<sig>/<number>-<slug>/kep.yaml``: the directory number is the KEP number.
 KEP_DIR_RE = re.compile(r"^(?P<number>\d+)-(?P<slug>[a-z0-9][a-z0-9._-]*)$")
@@ -83,27 +85,6 @@ class KepFacts:
 
 class KepFileError(ValueError):
     """A kep.yaml that cannot be read; the message names the file."""
-
-
-def _kind(value: object) -> str:
-    """What a YAML value is, in words, without printing it (it may be huge)."""
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, bytes):
-        return "binary data"
-    if isinstance(value, str):
-        return f"text ({_quote(value)})"
-    return f"a {type(value).__name__}"
-
-
-def _quote(text: str, limit: int = 60) -> str:
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 @dataclass

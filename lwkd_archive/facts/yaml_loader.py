@@ -77,3 +77,25 @@ def load_yaml_with_lines(text: str) -> tuple[object, dict[Where, int]]:
                     if isinstance(inner, yaml.ScalarNode):
                         lines[(key.value, inner.value)] = inner.start_mark.line + 1
     return data, lines
+
+
+def kind_of(value: object) -> str:
+    """What a YAML value is, in words, without printing it (it may be huge)."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, str):
+        return f"text ({quoted(value)})"
+    return f"a {type(value).__name__}"
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """``text`` as a Python literal, cut to ``limit`` characters (a value may be huge)."""
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
