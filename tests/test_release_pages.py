@@ -269,8 +269,12 @@ def test_every_issue_in_a_cycle_says_which_and_what_comes_next(site):
     assert "v1.34 cycle</a>, week 2 · next: enhancements freeze on" in read(
         site, "issues/2025-05-25.html"
     )
-    # Between a release and the next cycle: no line.
-    assert "issue-cycle" not in read(site, "issues/2025-05-04.html")
+    # Between a release and the next cycle: the release before, and the cycle to come.
+    assert (
+        '<p class="issue-cycle">Between v1.33 and the <a href="../releases/1.34.html">v1.34 cycle</a>'
+        ' · next: v1.34 cycle begins on <time datetime="2025-05-12">12 May</time></p>'
+        in read(site, "issues/2025-05-04.html")
+    )
 
 
 def test_the_index_lists_releases_newest_first_with_counts_for_a_chart(site):

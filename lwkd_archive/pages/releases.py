@@ -322,7 +322,7 @@ def issue_cycle(releases: dict[str, Release], issue: Issue) -> dict[str, Any] | 
     after that week (enhancements freeze, code freeze or the release); None outside any."""
     found = cycle_of(releases, issue.week_ending)
     if found is None:
-        return None
+        return _between_cycles(releases, issue)
     release, week = found
     upcoming = None
     for name, label in CYCLE_DATES[1:]:
@@ -335,6 +335,28 @@ def issue_cycle(releases: dict[str, Release], issue: Issue) -> dict[str, Any] | 
             }
             break
     return {"version": release.version, "week": week, "next": upcoming}
+
+
+def _between_cycles(releases: dict[str, Release], issue: Issue) -> dict[str, Any] | None:
+    """An issue of the weeks between a release and the next cycle's first day ("the time
+    between releases"): the release before, and the cycle to come with its first day."""
+    day = issue.week_ending
+    ordered = sorted(releases.values(), key=lambda r: r.key)
+    before = [r for r in ordered if r.release is not None and r.release < day]
+    after = [r for r in ordered if r.cycle_start is not None and r.cycle_start > day]
+    if not before or not after:
+        return None
+    coming = after[0]
+    return {
+        "version": coming.version,
+        "week": None,
+        "after": before[-1].version,
+        "next": {
+            "label": f"v{coming.version} cycle begins",
+            "date": coming.cycle_start.isoformat(),
+            "text": day_text(coming.cycle_start, year=coming.cycle_start.year != day.year),
+        },
+    }
 
 
 def add_issue_cycle(app: Sphinx, pagename: str, issue: Issue, context: dict[str, Any]) -> None:
