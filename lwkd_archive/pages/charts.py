@@ -9,8 +9,8 @@ formatted here. Each chart has a text equivalent, returned as data for the
 template: the chart is a picture of what the page also says.
 
 The pure functions take plain values (:class:`Stage`, :class:`Mark`, release
-objects of :mod:`lwkd_archive.facts.releases`' shape); :func:`chart_context` and
-:func:`home_context` compute those values for a page during a build.
+objects of :mod:`lwkd_archive.facts.releases`' shape); :mod:`lwkd_archive.pages.journeys`
+computes them for KEP and group pages, :func:`home_context` for the home page.
 """
 
 from __future__ import annotations
@@ -443,7 +443,7 @@ def kep_journey(
     reached = [f"{s.name} in v{s.version}" for s in stages if s.reached]
     planned = [f"{s.name} planned for v{s.version}" for s in stages if not s.reached]
     title = f"The journey of KEP-{number}" + (": " + ", ".join(reached + planned) if stages else "")
-    cycles_mentioned = sorted({m.cycle for m in marks if m.cycle}, key=_version_key_or_zero)
+    cycles_mentioned = sorted({m.cycle for m in marks if m.cycle}, key=version_key_or_zero)
     desc = (
         f"Release cycles v{shown[0].version} to v{shown[-1].version} along a time axis, "
         f"with {len(marks)} mention{'s' if len(marks) != 1 else ''} in LWKD"
@@ -507,7 +507,7 @@ def kep_journey(
     }
 
 
-def _version_key_or_zero(version: str) -> tuple[int, int]:
+def version_key_or_zero(version: str) -> tuple[int, int]:
     return _version_key(version) or (0, 0)
 
 
@@ -691,90 +691,7 @@ def years_chart(rows: Sequence[Mapping[str, Any]]) -> Markup | None:
     )
 
 
-# --- During a build -----------------------------------------------------------------------
-
-
-def build_stages(facts: Any, releases: Mapping[str, ReleaseLike], today: dt.date) -> list[Stage]:
-    """A KEP's alpha, beta and stable milestones, each reached or planned.
-
-    Reached by the release pages' rule (``pages.releases.stage_reached``), and only once
-    its release shipped by the build's day, so a KEP page and its release page agree.
-    """
-    from lwkd_archive.facts.releases import version_of
-    from lwkd_archive.pages.releases import stage_reached
-
-    if facts is None:
-        return []
-    found = []
-    for name in STAGES:
-        version = version_of(facts.milestones.get(name, ""))
-        if version is None:
-            continue
-        release = releases.get(version)
-        shipped = bool(release and release.release and release.release <= today)
-        found.append(Stage(name, version, stage_reached(facts, name) and shipped))
-    return found
-
-
-def chart_context(app: Sphinx, pagename: str, context: dict[str, Any]) -> None:
-    """Add the chart of a KEP page (``kep_journey``) or of a group page (``sig_activity``).
-
-    For ``pages.topics.build_pages``, with each page's context before it is fingerprinted,
-    so a chart that changes rewrites its page. Nothing is added without release facts.
-    """
-    from lwkd_archive.facts.releases import cycle_of
-    from lwkd_archive.pages.releases import build_today, release_facts
-
-    releases = release_facts(app.env)
-    if not releases:
-        return
-    domain = app.env.domains["lwkd"]
-    views = domain.views
-    today = build_today()
-    uri = app.builder.get_relative_uri
-
-    def cycle(day: dt.date) -> str:
-        found = cycle_of(releases, day)
-        return found[0].version if found else ""
-
-    if "kep" in context and pagename.startswith("keps/"):
-        number = int(context["kep"]["number"])
-        marks = []
-        for issue in views.by_kep.get(number, ()):
-            sections: dict[str, str] = {}
-            for mention in domain.mentions_of(issue.docname, "kep", str(number)):
-                sections.setdefault(mention.section, mention.anchor)
-            page = uri(pagename, issue.docname)
-            for section, anchor in sections.items():
-                url = f"{page}#{anchor}" if anchor else page
-                marks.append(
-                    Mark(issue.week_ending, section, url, issue.title, cycle(issue.week_ending))
-                )
-        stages = build_stages(domain.kep_facts.get(number), releases, today)
-        context["kep_journey"] = kep_journey(number, releases, stages, marks)
-    elif "sig" in context and pagename.startswith("sigs/"):
-        slug = context["sig"]["slug"]
-        issues: dict[str, int] = {}
-        for issue in views.by_group.get(slug, ()):
-            version = cycle(issue.week_ending)
-            if version:
-                issues[version] = issues.get(version, 0) + 1
-        moved: dict[str, int] = {}
-        for row in context.get("keps", ()):
-            for stage in build_stages(domain.kep_facts.get(row["number"]), releases, today):
-                if stage.reached:
-                    moved[stage.version] = moved.get(stage.version, 0) + 1
-        # From the first cycle LWKD wrote of the group (a KEP that moved before is not
-        # LWKD's to show) to the last in which anything happened.
-        named = [_version_key_or_zero(v) for v in issues]
-        active = named + [_version_key_or_zero(v) for v in moved if v in releases]
-        first = min(named or active or [(0, 0)])
-        rows = [
-            {"version": v, "issues": issues.get(v, 0), "keps": moved.get(v, 0)}
-            for v in sorted(releases, key=_version_key_or_zero)
-            if active and first <= _version_key_or_zero(v) <= max(active)
-        ]
-        context["sig_activity"] = sig_activity(slug, context["sig"]["name"], rows)
+# --- The home page ------------------------------------------------------------------------
 
 
 def _years_rows(views: Any) -> list[dict[str, Any]]:

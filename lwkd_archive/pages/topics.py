@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from lwkd_archive.facts.groups import Group, is_group_slug, load_groups
 from lwkd_archive.outputs.search import group_tokens, kep_tokens
-from lwkd_archive.pages.charts import chart_context
 from lwkd_archive.pages.generated import changed_pages
+from lwkd_archive.pages.journeys import chart_context
 from lwkd_archive.pages.releases import add_issue_cycle
 from lwkd_archive.reading.domain import ArchiveDomain, Mention, kep_pagename, sig_pagename
 from lwkd_archive.reading.issues import Issue
