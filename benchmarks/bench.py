@@ -375,6 +375,8 @@ class Archive:
                 f"PYTHON={sys.executable}",
                 f"LWKD_REPO={self.lwkd}",
                 f"ENHANCEMENTS_REPO={CORPUS / 'enhancements'}",
+                f"COMMUNITY_REPO={CORPUS / 'community'}",
+                f"SIG_RELEASE_REPO={CORPUS / 'sig-release'}",
             ],
             self.project,
         )
