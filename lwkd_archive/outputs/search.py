@@ -39,9 +39,10 @@ BUNDLE = "pagefind"
 #: has no incremental mode: split, a new issue re-indexes its year and the
 #: topic pages, not the whole archive.
 ISSUE_BUNDLES = "pagefind-issues"
-#: The topic pages the primary bundle indexes (``keps/index.html`` and
-#: ``sigs/index.html`` carry no ``data-pagefind-body``: Pagefind skips them).
-TOPIC_PAGES = ("keps/*.html", "sigs/*.html")
+#: The topic pages the primary bundle indexes: KEPs, groups and releases
+#: (``releases/1.33.html``, never ``releases/index.html``). ``keps/index.html``
+#: and ``sigs/index.html`` carry no ``data-pagefind-body``: Pagefind skips them.
+TOPIC_PAGES = ("keps/*.html", "sigs/*.html", "releases/*.*.html")
 #: Where Pagefind writes a new index of a bundle (``.pagefind-next-<bundle>``);
 #: it replaces the bundle once whole. Pagefind adds to a folder and never
 #: removes, so writing over the old bundle would keep the entries of pages the
@@ -78,6 +79,55 @@ def first_paragraph(doctree: nodes.Node | None, limit: int = 240) -> str:
 def kep_tokens(number: int) -> str:
     """Every way a reader types a KEP, as index-only words: ``KEP-3136 kep3136 3136``."""
     return f"KEP-{number} KEP {number} kep{number} {number}"
+
+
+def kep_page_tokens(number: int, feature_gates: tuple[str, ...] = ()) -> str:
+    """A KEP page's index-only words: its number every way, and the feature gates it adds.
+
+    A reader who searches ``InPlacePodVerticalScaling`` wants the KEP that
+    introduced the gate first, before the issues that name it.
+    """
+    gates = [gate for gate in feature_gates if isinstance(gate, str) and gate.strip()]
+    return " ".join([kep_tokens(number), *gates])
+
+
+def release_tokens(version: str) -> str:
+    """Every way a reader types a release: ``1.33 v1.33 Kubernetes v1.33 release``."""
+    return f"{version} v{version} Kubernetes v{version} release"
+
+
+#: A pull request's address, as the ``{pr}`` role and the posts' own links write it.
+PULL_REQUEST = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/pull/(\d+)(?:[/?#].*)?")
+
+
+def pull_request_tokens(doctree: nodes.Node | None) -> str:
+    """``N #N`` for each pull request the page links, once each, in the order linked.
+
+    A link's text rarely shows its number (``[Add foo](.../pull/123)``): without
+    these words, a reader who pastes ``#123`` from GitHub finds nothing.
+    """
+    numbers: dict[str, None] = {}
+    if doctree is not None:
+        for reference in doctree.findall(nodes.reference):
+            match = PULL_REQUEST.fullmatch(str(reference.get("refuri", "")))
+            if match:
+                numbers.setdefault(match.group(1))
+    return " ".join(f"{n} #{n}" for n in numbers)
+
+
+#: A section and the heading it starts with, as Sphinx writes them: the id on the section.
+SECTION_HEADING = re.compile(r'<section id="([^"<>]+)">(\s*)<h([2-6])>')
+
+
+def heading_anchors(body: str) -> str:
+    """The body with each section's id moved onto its own heading (h2 to h6).
+
+    Pagefind makes a sub-result only for a heading that has an ``id``; Sphinx
+    puts the id on the ``<section>``. Moved, each id is still on the page once,
+    so ``#developer-news`` still lands on the section's start. The page's title
+    (h1) keeps its section's id: the text before the first heading is the page.
+    """
+    return SECTION_HEADING.sub(r'<section>\2<h\3 id="\1">', body)
 
 
 def group_tokens(slug: str, name: str) -> str:
@@ -233,13 +283,24 @@ class SearchIndex:
         doctree: object,
     ) -> None:
         domain: ArchiveDomain = app.env.domains["lwkd"]
+        if templatename == "lwkd/kep.html" and isinstance(context.get("kep"), dict):
+            number = context["kep"].get("number")
+            facts = domain.kep_facts.get(number) if isinstance(number, int) else None
+            if facts is not None:
+                context["lwkd_kep_tokens"] = kep_page_tokens(number, facts.feature_gates)
+        if templatename == "lwkd/release.html" and isinstance(context.get("release"), dict):
+            context["lwkd_release_tokens"] = release_tokens(str(context["release"]["version"]))
         views = domain.views
         issue = views.by_docname.get(pagename)
         if issue is None:
             return
+        if isinstance(context.get("body"), str):
+            context["body"] = heading_anchors(context["body"])
         sections = sorted({m.section for m in domain.mentions.get(pagename, ()) if m.section})
         context["lwkd_search"] = {
             "year": str(issue.year),
+            # Sorts a search newest first (``sort: {date: "desc"}``): the week the issue covers.
+            "date": issue.week_ending.isoformat(),
             "keps": list(issue.keps),
             "sigs": list(views.groups_of[pagename]),
             "sections": sections,
@@ -252,6 +313,9 @@ class SearchIndex:
                     for s in views.groups_of[pagename]
                 ]
             ),
+            # Found exactly when quoted ("113542"): unquoted, Pagefind also offers pages
+            # with a word the number starts with ("11", "1.13").
+            "pull_requests": pull_request_tokens(doctree),
         }
 
     def start_indexing(self, app: Sphinx):
