@@ -136,8 +136,14 @@ def test_search_merges_the_bundles_of_every_year_and_filters_by_year(project, ma
             "issues/2024-01-21.html",
         }
         assert browser.search(base, "q=zebrafish") == ["issues/2023-06-04.html"]
+        # Each year counts the issues of the current search; a year with none is not offered.
         offered = browser.page.eval_on_selector_all(
-            "select[name=year] option", "os => os.map(o => o.textContent)"
+            "select[name=year] option", "os => os.filter(o => !o.hidden).map(o => o.textContent)"
+        )
+        assert offered[1:] == ["2023 (1)"]
+        browser.search(base, "q=3136")
+        offered = browser.page.eval_on_selector_all(
+            "select[name=year] option", "os => os.filter(o => !o.hidden).map(o => o.textContent)"
         )
         assert offered[1:] == ["2024 (2)", "2023 (1)"]
         assert browser.search(base, "q=3136&year=2023") == ["issues/2023-06-04.html"]
