@@ -11,7 +11,7 @@ posts (every post with ``--all-posts``) are imported into a copy of the project,
 for groups and KEPs, with every missed and extra pair. This measures posts outside the
 test corpus, such as the newer upstream ones of ``tests/labels/newer.yaml``::
 
-    python benchmarks/mentions.py --posts /work/.mirror/kubernetes-sigs+lwkd/repo \\
+    python benchmarks/mentions.py --posts ../lwkd \\
         --labels tests/labels/newer.yaml \\
         --enhancements ../shared/corpus/enhancements --community ../shared/corpus/community
 
