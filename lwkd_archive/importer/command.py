@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from lwkd_archive.facts.community import CommunityError, dump_group_facts, load_community
 from lwkd_archive.facts.groups import load_groups, use_group_facts
@@ -146,6 +148,34 @@ def groups_that_are_no_group(facts: dict[int, KepFacts], repo: Path | None) -> l
     return problems
 
 
+def _compile_source(
+    option: str,
+    source: str,
+    cache: Path,
+    target: Path,
+    load: Callable[[Path], tuple[Any, list[str]]],
+    dump: Callable[[Any], str],
+    unusable: type[Exception],
+    without: str,
+) -> Any | None:
+    """Read an optional source (``load`` a checkout of it) and write its facts to ``target``.
+
+    Each problem ``load`` reports is a warning line. A source that cannot be used costs
+    one line saying what the archive does ``without`` it, and removes an old ``target``,
+    so the import and the build agree; None then, and the import goes on.
+    """
+    try:
+        facts, problems = load(checkout(source, cache))
+    except (SourceError, unusable, OSError) as exc:
+        target.unlink(missing_ok=True)
+        print(f"warning: {option}: {exc}; {without}", file=sys.stderr)
+        return None
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    write_atomically(target, dump(facts).encode("utf-8"))
+    return facts
+
+
 #: The compiled community facts, beside keps.json; conf.py gives it to the build.
 GROUP_FACTS = "groups.json"
 
@@ -163,22 +193,18 @@ def import_community(source: str | None, cache: Path, target: Path) -> int:
     if source is None:
         use_group_facts(target if target.is_file() else None)
         return 0
-    try:
-        repo = checkout(source, cache)
-        groups, problems = load_community(repo)
-    except (SourceError, CommunityError, OSError) as exc:
-        target.unlink(missing_ok=True)
-        use_group_facts(None)
-        print(
-            f"warning: --community: {exc}; the groups are data/groups.yaml's alone",
-            file=sys.stderr,
-        )
-        return 0
-    for problem in problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    write_atomically(target, dump_group_facts(groups).encode("utf-8"))
-    use_group_facts(target)
-    return len(groups)
+    groups = _compile_source(
+        "--community",
+        source,
+        cache,
+        target,
+        load_community,
+        dump_group_facts,
+        CommunityError,
+        "the groups are data/groups.yaml's alone",
+    )
+    use_group_facts(target if groups is not None else None)
+    return len(groups or ())
 
 
 #: The compiled release schedules, beside keps.json; conf.py gives it to the build.
@@ -195,17 +221,14 @@ def import_sig_release(source: str | None, cache: Path, target: Path) -> int:
     """
     if source is None:
         return 0
-    try:
-        repo = checkout(source, cache)
-        releases, problems = load_releases(repo)
-    except (SourceError, SigReleaseError, OSError) as exc:
-        target.unlink(missing_ok=True)
-        print(
-            f"warning: --sig-release: {exc}; the archive has no release schedules",
-            file=sys.stderr,
-        )
-        return 0
-    for problem in problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    write_atomically(target, dump_releases(releases).encode("utf-8"))
-    return len(releases)
+    releases = _compile_source(
+        "--sig-release",
+        source,
+        cache,
+        target,
+        load_releases,
+        dump_releases,
+        SigReleaseError,
+        "the archive has no release schedules",
+    )
+    return len(releases or ())
