@@ -13,6 +13,25 @@ REPO = Path(__file__).resolve().parents[1]
 ROOTS = Path(__file__).resolve().parent / "roots"
 #: The shared test corpus sits beside the checkout; LWKD_CORPUS points elsewhere.
 CORPUS = Path(os.environ.get("LWKD_CORPUS", REPO.parent / "shared" / "corpus"))
+TEMPLATES = REPO / "_templates"
+
+#: A tiny archive's conf.py with KEP facts and release schedules beside it (facts.json,
+#: releases.json), the project's templates, and issues in issues/.
+RELEASE_SITE_CONF = f"""\
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+extensions = ["myst_parser", "sphinx_design", "ablog", "lwkd_archive"]
+html_theme = "basic"
+templates_path = [{str(TEMPLATES)!r}]
+html_use_index = False
+blog_post_pattern = ["issues/*"]
+html_baseurl = "https://archive.example/"
+blog_baseurl = html_baseurl
+post_auto_orphan = True
+lwkd_kep_facts = str(HERE / "facts.json")
+lwkd_release_facts = str(HERE / "releases.json")
+"""
 
 
 @pytest.fixture(scope="session")

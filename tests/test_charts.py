@@ -20,6 +20,7 @@ import lwkd_archive
 from lwkd_archive.facts.releases import Release
 from lwkd_archive.pages import charts
 from lwkd_archive.pages.charts import Mark, Stage
+from tests.conftest import RELEASE_SITE_CONF
 
 SVG = "{http://www.w3.org/2000/svg}"
 D = dt.date
@@ -378,22 +379,6 @@ def test_years_chart_links_each_year_to_its_page():
 
 # -- a build ------------------------------------------------------------------------
 
-TEMPLATES = Path(lwkd_archive.__file__).resolve().parents[1] / "_templates"
-CONF = f"""\
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-extensions = ["myst_parser", "sphinx_design", "ablog", "lwkd_archive"]
-html_theme = "basic"
-templates_path = [{str(TEMPLATES)!r}]
-html_use_index = False
-blog_post_pattern = ["issues/*"]
-html_baseurl = "https://archive.example/"
-blog_baseurl = html_baseurl
-post_auto_orphan = True
-lwkd_kep_facts = str(HERE / "facts.json")
-lwkd_release_facts = str(HERE / "releases.json")
-"""
 BUILD_RELEASES = [
     {"version": "1.28", "cycle_start": "2023-05-15", "enhancements_freeze": None,
      "code_freeze": None, "release": "2023-08-15", "proposed": False, "source": ""},
@@ -419,7 +404,7 @@ def issue_page(week, section, body):
 def site(tmp_path_factory):
     src = tmp_path_factory.mktemp("charts") / "src"
     (src / "issues").mkdir(parents=True)
-    (src / "conf.py").write_text(CONF)
+    (src / "conf.py").write_text(RELEASE_SITE_CONF)
     (src / "index.md").write_text("# Test\n")
     (src / "facts.json").write_text(json.dumps(BUILD_FACTS))
     (src / "releases.json").write_text(json.dumps(BUILD_RELEASES))

@@ -16,26 +16,8 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-import lwkd_archive
 from lwkd_archive.pages.releases import build_pages
-
-TEMPLATES = Path(lwkd_archive.__file__).resolve().parents[1] / "_templates"
-
-CONF = f"""\
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-extensions = ["myst_parser", "sphinx_design", "ablog", "lwkd_archive"]
-html_theme = "basic"
-templates_path = [{str(TEMPLATES)!r}]
-html_use_index = False
-blog_post_pattern = ["issues/*"]
-html_baseurl = "https://archive.example/"
-blog_baseurl = html_baseurl
-post_auto_orphan = True
-lwkd_kep_facts = str(HERE / "facts.json")
-lwkd_release_facts = str(HERE / "releases.json")
-"""
+from tests.conftest import RELEASE_SITE_CONF as CONF
 
 RELEASES = [
     # A README that gives no date at all (as 1.3 and 1.5 upstream): shipped, as 1.32 did.

@@ -17,7 +17,8 @@ import pytest
 
 from lwkd_archive.outputs.search import heading_anchors, pull_request_tokens
 from tests.browser import serve
-from tests.test_release_pages import CONF, kep
+from tests.conftest import RELEASE_SITE_CONF as CONF
+from tests.test_release_pages import kep
 
 FACTS = [
     {
