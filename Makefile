@@ -10,7 +10,8 @@ SIG_RELEASE_REPO ?= https://github.com/kubernetes/sig-release.git
 # Values of these, from the command line or the environment, are data: make keeps them
 # as written ($(value ...), never expanded), and recipes read them from the environment
 # in double quotes, so no value (`x; touch f`, `$(shell ...)`) is run as a command.
-DATA_VARIABLES := LWKD_REPO ENHANCEMENTS_REPO COMMUNITY_REPO SIG_RELEASE_REPO WEEK_ENDING PATHS ENHANCEMENTS
+PORT ?= 8000
+DATA_VARIABLES := LWKD_REPO ENHANCEMENTS_REPO COMMUNITY_REPO SIG_RELEASE_REPO WEEK_ENDING PATHS ENHANCEMENTS PORT
 $(foreach name,$(DATA_VARIABLES),$(eval override $(name) := $$(value $(name))))
 export $(DATA_VARIABLES)
 
@@ -37,8 +38,9 @@ new: ## Start next week's issue in source/issues (WEEK_ENDING=YYYY-MM-DD for ano
 check: ## Check issues before publishing (PATHS=... to choose; ENHANCEMENTS=... to check KEP numbers)
 	$(PYTHON) -m lwkd_archive check $$PATHS $${ENHANCEMENTS:+--enhancements "$$ENHANCEMENTS"}
 
-serve: ## Live preview at http://127.0.0.1:8000, rebuilt on every save
-	$(PYTHON) -m sphinx_autobuild -b html -c . -d $(BUILDDIR)/serve-doctrees --port 8000 \
+serve: ## Live preview at http://127.0.0.1:8000 (PORT=... for another), rebuilt on every save
+	@case "$$PORT" in ''|*[!0-9]*) echo "error: PORT='$$PORT' is not a port number: give PORT=8000" >&2; exit 2;; esac
+	$(PYTHON) -m sphinx_autobuild -b html -c . -d $(BUILDDIR)/serve-doctrees --port "$$PORT" \
 		--watch conf.py --watch _templates --watch _static --watch lwkd_archive source $(BUILDDIR)/serve
 
 test: ## Run the tests

@@ -1,5 +1,5 @@
 """``python -m lwkd_archive``: the archive's command line."""
 
-from lwkd_archive.cli import main
+from lwkd_archive.cli import MODULE, main
 
-raise SystemExit(main())
+raise SystemExit(main(prog=MODULE))

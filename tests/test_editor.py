@@ -32,7 +32,7 @@ def test_new_issue_is_for_the_coming_sunday(today, sunday):
 def test_new_writes_the_standing_sections_and_refuses_to_overwrite(tmp_path, capsys):
     import argparse
 
-    args = argparse.Namespace(week_ending=None, out=tmp_path)
+    args = argparse.Namespace(week_ending=None, out=tmp_path, jekyll=False, posts_dir=None)
     assert run(args, today=dt.date(2025, 7, 9)) == 0
     page = (tmp_path / "2025-07-13.md").read_text()
     assert "\n# Week Ending July 13, 2025\n" in page
@@ -65,7 +65,14 @@ def test_new_issue_builds_without_warnings_and_passes_check(make_app, tmp_path):
     assert "Week Ending July 13, 2025" in html
     assert "Shoutouts" in html
     assert "{kep}" not in html  # the hints are comments, not shown
-    assert check_file(srcdir / "issues" / "2025-07-13.md", load_groups(), None) == []
+    # It builds, but it is not an issue yet: `check` fails each section left with its hint.
+    found = check_file(srcdir / "issues" / "2025-07-13.md", load_groups(), None)
+    assert [(f.line, f.code, f.severity) for f in found] == [
+        (line, "LWKD403", "error") for line in range(13, 53, 4)
+    ]
+    assert found[0].message == (
+        "section 'Developer News' holds only the hint of `make new`: write it, or delete the section"
+    )
 
 
 def test_check_passes_a_clean_issue(capsys):

@@ -10,6 +10,7 @@ import argparse
 import bisect
 import datetime as dt
 import re
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ from lwkd_archive.importer.convert import (
     SetAside,
     find_live_markup,
 )
+from lwkd_archive.importer.jekyll import link_target
 from lwkd_archive.importer.kep_names import KEP_NUMBER_RE, KepNames
 from lwkd_archive.importer.references import NEW_NUMBERING_YEAR, OLD_NUMBER_LIMIT, add_roles
 
@@ -60,9 +62,15 @@ REQUIRED = ("blogpost", "date", "week_ending")
 
 #: code: (severity, what it is about)
 CODES = {
+    "LWKD100": ("error", "file that cannot be read"),
     "LWKD101": ("error", "front matter missing or invalid"),
     "LWKD102": ("error", "title does not match the week"),
     "LWKD103": ("warning", "week ending that is not a Sunday"),
+    "LWKD104": ("error", "template placeholder left in the front matter"),
+    "LWKD105": ("error", "date that Jekyll cannot read, or reads otherwise"),
+    "LWKD106": ("warning", "dated in the future: Jekyll does not publish it yet"),
+    "LWKD107": ("warning", "dated before the week it covers ends"),
+    "LWKD108": ("warning", "published: false"),
     "LWKD201": ("error", "link with an empty target"),
     "LWKD202": ("error", "link target that is not a URL or a page"),
     "LWKD203": ("error", "malformed pull-request link or {pr} target"),
@@ -72,7 +80,14 @@ CODES = {
     "LWKD304": ("error", "malformed {kep} or unknown {sig} target"),
     "LWKD305": ("warning", "KEP number written beside another KEP's name"),
     "LWKD401": ("error", "headings out of order"),
-    "LWKD402": ("error", "raw HTML"),
+    "LWKD402": ("error", "raw HTML (in a post: a tag readers do not see)"),
+    "LWKD403": ("error", "template section left empty or holding its hint"),
+    "LWKD411": ("error", "heading marks without a space: shown as text"),
+    "LWKD412": ("warning", "kramdown syntax the mailing list prints"),
+    "LWKD413": ("error", "Liquid tag: Jekyll runs it"),
+    "LWKD414": ("warning", "'$$': math in kramdown, text in CommonMark"),
+    "LWKD415": ("warning", "numbered line: a list in kramdown, text in CommonMark"),
+    "LWKD416": ("warning", "table or definition list in kramdown, text in CommonMark"),
 }
 
 
@@ -82,10 +97,12 @@ class Finding:
     line: int
     code: str
     message: str
+    #: The severity when it is not the code's own (a published post's errors are warnings).
+    level: str = ""
 
     @property
     def severity(self) -> str:
-        return CODES[self.code][0]
+        return self.level or CODES[self.code][0]
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.code} {self.message}"
@@ -109,6 +126,7 @@ class IssueChecker:
         masked = FENCE_RE.sub(masker.hide, body)
         masked = CODE_SPAN_RE.sub(masker.hide, ROLE_SYNTAX_RE.sub(masker.hide, masked))
         self.check_headings(masked, front)
+        self.check_hints_left(masked)
         self.check_links(masked)
         self.check_roles(body)
         self.check_html(body)
@@ -219,6 +237,25 @@ class IssueChecker:
                     f"title {title!r} does not match week_ending {week}: write '# {expected}'",
                 )
 
+    def check_hints_left(self, masked: str) -> None:
+        """Sections of ``make new`` still holding only its hint (a ``%`` comment): the
+        page would publish an empty heading (LWKD403)."""
+        lines = masked.split("\n")
+        headings = [i for i, text in enumerate(lines) if HEADING_RE.match(text)]
+        for position, index in enumerate(headings):
+            end = headings[position + 1] if position + 1 < len(headings) else len(lines)
+            content = [text for text in lines[index + 1 : end] if text.strip()]
+            level = len(HEADING_RE.match(lines[index])["marks"])
+            if level < 2 or not content or not all(t.lstrip().startswith("%") for t in content):
+                continue
+            title = HEADING_RE.match(lines[index])["text"]
+            self.add(
+                self.body_offset + index + 1,
+                "LWKD403",
+                f"section '{title}' holds only the hint of `make new`: write it, "
+                "or delete the section",
+            )
+
     def check_links(self, masked: str) -> None:
         for match in LINK_RE.finditer(masked):
             target = match["target"].strip("<>").strip()
@@ -247,13 +284,16 @@ class IssueChecker:
                     f"link target {target!r} is not a URL or an issue page: write https://...",
                 )
 
-    def check_roles(self, body: str) -> None:
+    def check_roles(self, body: str, kinds: tuple[str, ...] | None = None) -> None:
+        """The targets of the roles written (only those of ``kinds``, when given)."""
         for paragraph_start, paragraph in _paragraphs(body):
             pull_numbers = {int(m["n"]) for m in ENHANCEMENTS_PR_RE.finditer(paragraph)}
             for match in ROLE_RE.finditer(paragraph):
                 line = self.line_of(body, paragraph_start + match.start())
                 title, target = split_role_text(match["text"])
                 name = match["name"]
+                if kinds is not None and name not in kinds:
+                    continue
                 if name == "kep":
                     number = parse_kep_number(target)
                     if number is None:
@@ -446,26 +486,102 @@ def _paragraphs(body: str):
         offset += len(block)
 
 
-def check_file(path: Path, groups: GroupTable, keps: dict[int, KepFacts] | None) -> list[Finding]:
+def check_file(
+    path: Path,
+    groups: GroupTable,
+    keps: dict[int, KepFacts] | None,
+    now: dt.datetime | None = None,
+) -> list[Finding]:
+    """The findings of one file, an LWKD Jekyll post or an archive MyST issue by its form."""
+    from lwkd_archive.editor.jekyll_check import JekyllPostChecker, is_jekyll_post
+
+    def unreadable(exc: OSError) -> list[Finding]:
+        reason = exc.strerror or str(exc)
+        return [
+            Finding(
+                str(path),
+                1,
+                "LWKD100",
+                f"cannot read the file: {reason}; check that it exists and its permissions",
+            )
+        ]
+
+    # Only a regular file is opened: a link may lead out of the checkout, a pipe never ends.
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [Finding(str(path), 1, "LWKD101", f"cannot read the file: {exc}")]
+        status = path.lstat()
+    except OSError as exc:
+        return unreadable(exc)
+    if stat.S_ISLNK(status.st_mode):
+        return [
+            Finding(
+                str(path),
+                1,
+                "LWKD101",
+                f"a symbolic link (to {link_target(path)}): not read, since a post or issue "
+                "is a file of its repository; check the file itself",
+            )
+        ]
+    if not stat.S_ISREG(status.st_mode):
+        return [
+            Finding(
+                str(path), 1, "LWKD101", "not a regular file (a device, socket or pipe): not read"
+            )
+        ]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return unreadable(exc)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return [Finding(str(path), line, "LWKD101", "invalid UTF-8: save the file as UTF-8")]
+    if is_jekyll_post(path, _front_of(text)):
+        return JekyllPostChecker(path, text, groups, keps, now=now).run()
     return IssueChecker(path, text, groups, keps).run()
 
 
-def issue_files(paths: list[Path]) -> list[Path]:
-    files = []
+def _front_of(text: str) -> dict[str, object] | None:
+    """The front matter as a mapping, or None when there is none that reads as one."""
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in {"---", "..."}), None)
+    if end is None:
+        return None
+    try:
+        front = load_yaml("\n".join(lines[1:end]))
+    except Exception:  # noqa: BLE001 (each checker reports the YAML error at its line)
+        return None
+    return front if isinstance(front, dict) else None
+
+
+def issue_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The Markdown files of ``paths`` (folders searched, ``_`` folders but ``_posts``
+    skipped), and a line for each path that is missing or holds no issue."""
+    files: list[Path] = []
+    problems: list[str] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(
+            found = sorted(
                 p
                 for p in path.rglob("*.md")
-                if not any(part.startswith("_") for part in p.relative_to(path).parts)
+                if not any(
+                    part.startswith("_") and part != "_posts"
+                    for part in p.relative_to(path).parent.parts
+                )
+                and not p.name.startswith("_")
             )
-        elif path.is_file():
+            if not found:
+                problems.append(
+                    f"error: {path}: no .md file in this folder; give an issue or a post"
+                )
+            files += found
+        elif path.exists() or path.is_symlink():
             files.append(path)
-    return files
+        else:
+            problems.append(f"error: {path}: no such file or folder")
+    return files, problems
 
 
 def load_kep_facts(where: str | None) -> dict[int, KepFacts] | None:
@@ -478,18 +594,46 @@ def load_kep_facts(where: str | None) -> dict[int, KepFacts] | None:
     return facts
 
 
+def github_escape(text: str, *, property_value: bool = False) -> str:
+    """Text for a GitHub workflow command: ``%``, CR and LF escaped, and in a property
+    also ``:`` and ``,`` (as GitHub's toolkit escapes them)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def github_command(finding: Finding) -> str:
+    """``::error file=PATH,line=N,title=CODE::message``: an annotation on the pull request."""
+    path = github_escape(finding.path, property_value=True)
+    title = github_escape(finding.code, property_value=True)
+    return (
+        f"::{finding.severity} file={path},line={max(finding.line, 1)},title={title}::"
+        f"{github_escape(finding.message)}"
+    )
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "check",
         help="check issues before they are published",
-        description="Lint issue pages: front matter, title, links, roles, headings, raw HTML. "
-        "Exits 1 when there are errors.",
+        description="Lint archive issue pages and LWKD's Jekyll posts: front matter, title, "
+        "links, KEP numbers, headings, sections left empty, raw HTML. Exits 1 when there "
+        "are errors, 2 when a path is missing or a file cannot be read.",
     )
     parser.add_argument(
         "paths",
         nargs="*",
         type=Path,
-        help="issue pages or folders (default: source/issues and source/archive)",
+        help="issue pages, LWKD Jekyll posts (_posts/YYYY-MM-DD-update.md) or folders "
+        "(default: source/issues and source/archive)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="text: 'file:line: CODE message'; github: GitHub workflow commands, "
+        "shown on a pull request's diff",
     )
     parser.add_argument(
         "--enhancements",
@@ -506,7 +650,19 @@ def run(args: argparse.Namespace) -> int:
     facts_source = args.enhancements
     if facts_source is None and (root / "source" / "archive" / "keps.json").is_file():
         facts_source = str(root / "source" / "archive" / "keps.json")
-    keps = load_kep_facts(facts_source)
+    try:
+        keps = load_kep_facts(facts_source)
+    except (OSError, ValueError) as exc:
+        print(f"error: cannot read KEP facts from {facts_source}: {exc}", file=sys.stderr)
+        return 2
+    if facts_source and not keps:
+        # With no facts every KEP number would look unknown: say so instead.
+        print(
+            f"error: {facts_source}: no KEP facts in it (no keps/**/kep.yaml, or an empty "
+            "keps.json); give a kubernetes/enhancements checkout",
+            file=sys.stderr,
+        )
+        return 2
     # The groups the build knows: kubernetes/community's list, when the import compiled it.
     community = root / "source" / "archive" / "groups.json"
     if community.is_file():
@@ -516,13 +672,34 @@ def run(args: argparse.Namespace) -> int:
         except GroupFactsError as exc:
             print(f"warning: {exc}; checking against data/groups.yaml alone", file=sys.stderr)
     groups = load_groups()
-    files = issue_files(paths)
+    if not paths:
+        print(
+            "error: nothing to check: source/issues and source/archive hold no issue; "
+            "give the issues or posts to check",
+            file=sys.stderr,
+        )
+        return 2
+    files, problems = issue_files(paths)
+    if not args.paths:
+        problems = []  # a default folder may be empty; only all of them empty is a problem
+    if not files and not args.paths:
+        problems.append(
+            "error: nothing to check: source/issues and source/archive hold no issue; "
+            "give the issues or posts to check"
+        )
     findings = [f for path in files for f in check_file(path, groups, keps)]
     for finding in findings:
-        print(finding)
+        print(github_command(finding) if args.format == "github" else finding)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+        if args.format == "github":
+            print(f"::error::{github_escape(problem.removeprefix('error: '))}")
     errors = sum(f.severity == "error" for f in findings)
+    unread = sum(f.code == "LWKD100" for f in findings)
     print(
         f"checked {len(files)} issues: {errors} errors, {len(findings) - errors} warnings",
         file=sys.stderr,
     )
+    if problems or unread:
+        return 2
     return 1 if errors else 0
