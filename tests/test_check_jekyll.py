@@ -346,6 +346,17 @@ def test_a_published_post_has_warnings_not_errors(tmp_path):
     assert finding.message.endswith("(published 2026-12-01, so a warning)")
 
 
+def test_a_published_post_being_changed_keeps_its_errors(tmp_path, capsys):
+    path = write_post(tmp_path, GOOD.replace("met; see\n", "met; see [the notes]()\n"))
+    later = NOW + dt.timedelta(days=30)
+    [finding] = check_file(path, load_groups(), None, now=later, changed=True)
+    assert (finding.line, finding.code, finding.severity) == (10, "LWKD201", "error")
+    assert "so a warning" not in finding.message
+    # As the hook and the action run it: --changed, and the exit status says so.
+    assert main(["check", "--changed", str(path)]) == 1
+    assert ":10: LWKD201 link [the notes]() has no target" in capsys.readouterr().out
+
+
 def test_broken_front_matter_is_an_error_at_its_line(tmp_path):
     path = write_post(tmp_path, "---\nlayout: post\ntitle: Week: Ending\n---\n\nNews.\n")
     assert [f[:10] for f in found(path)] == ["3: LWKD101"]

@@ -311,6 +311,14 @@ def test_pre_commit_hook_passes_a_good_post_and_fails_an_empty_link(corpus, proj
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert re.search(r"^LWKD post check\.+Failed$", bad.stdout, re.M)
     assert f"{draft}:10: LWKD201 link [x]() has no target" in bad.stdout
+    # A post lwkd.info published long ago, being changed: its errors are errors too.
+    old = f"_posts/{POSTS[1]}"
+    add_empty_link(lwkd, old, 10)
+    git(lwkd, "add", old)
+    touched = pre_commit(old)
+    assert touched.returncode == 1, touched.stdout + touched.stderr
+    assert f"{old}:10: LWKD201 link [x]() has no target" in touched.stdout
+    assert "so a warning" not in touched.stdout
     # A file outside _posts/ is not a post: the hook is not run on it.
     other = pre_commit("README.md")
     assert re.search(r"^LWKD post check\.+\(no files to check\)Skipped$", other.stdout, re.M)
@@ -382,7 +390,7 @@ def test_action_fails_a_pull_request_that_adds_an_empty_link(corpus, tmp_path, e
     done = run_action_check(lwkd, event_name, event)
     assert done.returncode == 1, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == f"lwkd-archive check --format github -- {draft}"
+    assert lines[0] == f"lwkd-archive check --format github --changed -- {draft}"
     assert any(
         line.startswith(f"::error file={draft},line=10,title=LWKD201::link [x]() has no target")
         for line in lines
@@ -400,7 +408,7 @@ def test_action_passes_a_good_change_and_checks_only_the_posts_changed(corpus, t
     git(lwkd, "commit", "--quiet", "--all", "--message", "Shoutouts")
     done = run_action_check(lwkd, "pull_request", {"pull_request": {"base": {"sha": base}}})
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[0] == f"lwkd-archive check --format github -- {draft}"
+    assert done.stdout.splitlines()[0] == f"lwkd-archive check --format github --changed -- {draft}"
     assert "::error" not in done.stdout
 
 
@@ -430,7 +438,7 @@ def test_action_checks_every_post_when_the_event_has_no_base(corpus, tmp_path):
     assert lines[0] == "::notice::no base commit for this event: checking every post in _posts/*.md"
     assert (
         lines[1]
-        == f"lwkd-archive check --format github -- _posts/{POSTS[0]} _posts/{POSTS[1]} {draft}"
+        == f"lwkd-archive check --format github --changed -- _posts/{POSTS[0]} _posts/{POSTS[1]} {draft}"
     )
 
 
@@ -460,7 +468,7 @@ def test_action_checks_only_the_posts_its_paths_name(corpus, tmp_path, paths):
         lwkd, "pull_request", {"pull_request": {"base": {"sha": base}}}, paths=paths
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[0] == f"lwkd-archive check --format github -- _posts/{POSTS[0]}"
+    assert done.stdout.splitlines()[0] == f"lwkd-archive check --format github --changed -- _posts/{POSTS[0]}"
 
 
 def test_readme_snippets_name_the_hook_and_the_actions_inputs():

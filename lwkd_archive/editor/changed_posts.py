@@ -130,7 +130,7 @@ def run(environ: Mapping[str, str]) -> int:
         found = f"changed since {base[:12]}" if base else "in the repository"
         print(f"no posts in {paths} {found}: nothing to check")
         return 0
-    command = ["check", "--format", "github"]
+    command = ["check", "--format", "github", "--changed"]
     if environ.get("LWKD_CHECK_ENHANCEMENTS", "").strip():
         command += ["--enhancements", environ["LWKD_CHECK_ENHANCEMENTS"].strip()]
     # "--" keeps a post whose name starts with "-" a path.

@@ -491,8 +491,13 @@ def check_file(
     groups: GroupTable,
     keps: dict[int, KepFacts] | None,
     now: dt.datetime | None = None,
+    changed: bool = False,
 ) -> list[Finding]:
-    """The findings of one file, an LWKD Jekyll post or an archive MyST issue by its form."""
+    """The findings of one file, an LWKD Jekyll post or an archive MyST issue by its form.
+
+    ``changed``: the file is being changed (the pre-commit hook, the GitHub Action), so a
+    post published long ago keeps its errors as errors: whoever touches it fixes it.
+    """
     from lwkd_archive.editor.jekyll_check import JekyllPostChecker, is_jekyll_post
 
     def unreadable(exc: OSError) -> list[Finding]:
@@ -537,7 +542,7 @@ def check_file(
         line = data[: exc.start].count(b"\n") + 1
         return [Finding(str(path), line, "LWKD101", "invalid UTF-8: save the file as UTF-8")]
     if is_jekyll_post(path, _front_of(text)):
-        return JekyllPostChecker(path, text, groups, keps, now=now).run()
+        return JekyllPostChecker(path, text, groups, keps, now=now, changed=changed).run()
     return IssueChecker(path, text, groups, keps).run()
 
 
@@ -639,6 +644,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--enhancements",
         help="kubernetes/enhancements checkout or keps.json, to check that KEPs exist",
     )
+    parser.add_argument(
+        "--changed",
+        action="store_true",
+        help="the posts given are being changed (a commit, a pull request): a post published "
+        "over 14 days ago keeps its errors as errors (without it they are warnings, since "
+        "lwkd.info shows it already)",
+    )
     return parser
 
 
@@ -687,7 +699,8 @@ def run(args: argparse.Namespace) -> int:
             "error: nothing to check: source/issues and source/archive hold no issue; "
             "give the issues or posts to check"
         )
-    findings = [f for path in files for f in check_file(path, groups, keps)]
+    changed = getattr(args, "changed", False)
+    findings = [f for path in files for f in check_file(path, groups, keps, changed=changed)]
     for finding in findings:
         print(github_command(finding) if args.format == "github" else finding)
     for problem in problems:

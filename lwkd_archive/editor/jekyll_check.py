@@ -122,9 +122,13 @@ class JekyllPostChecker(IssueChecker):
         groups: GroupTable,
         keps: dict[int, KepFacts] | None,
         now: dt.datetime | None = None,
+        changed: bool = False,
     ):
         super().__init__(path, text, groups, keps)
         self.now = now or current_time()
+        #: The post is being changed (a commit or a pull request): its errors stay errors,
+        #: however long ago it was published.
+        self.changed = changed
         self.post: SourcePost | None = None
         self._newlines: list[int] = []
         self._newlines_of: str | None = None
@@ -155,7 +159,7 @@ class JekyllPostChecker(IssueChecker):
         self.check_hidden_tags(body)
         self.check_renderers(body, masked)
         self.check_post_keps(body, week)
-        if published is not None and published < self.now - PUBLISHED_FOR:
+        if not self.changed and published is not None and published < self.now - PUBLISHED_FOR:
             self.findings = [_as_published(f, published) for f in self.findings]
         return sorted(self.findings)
 
