@@ -468,7 +468,10 @@ def test_action_checks_only_the_posts_its_paths_name(corpus, tmp_path, paths):
         lwkd, "pull_request", {"pull_request": {"base": {"sha": base}}}, paths=paths
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[0] == f"lwkd-archive check --format github --changed -- _posts/{POSTS[0]}"
+    assert (
+        done.stdout.splitlines()[0]
+        == f"lwkd-archive check --format github --changed -- _posts/{POSTS[0]}"
+    )
 
 
 def test_readme_snippets_name_the_hook_and_the_actions_inputs():
