@@ -48,6 +48,10 @@ html_baseurl = os.environ.get(
     "READTHEDOCS_CANONICAL_URL", "https://lwkd-archive.readthedocs.io/en/latest/"
 )
 blog_baseurl = html_baseurl
+# Dates readers see have ONE format everywhere: "9 February 2022" (the day without a leading
+# zero, the month's English name, the year), inside <time datetime="2022-02-09">. Templates
+# write it with the `human_date` filter (lwkd_archive.pages.seo.human_date), not with
+# strftime's "%-d", which not every platform knows. ablog's formats below read front matter.
 post_date_format = "%d %B %Y"
 post_date_format_short = "%Y-%m-%d"
 post_auto_excerpt = 1
@@ -58,6 +62,7 @@ post_auto_orphan = True
 html_theme = "basic"
 html_title = "LWKD Archive"
 html_css_files = ["lwkd.css"]
+# The icon is the archive's mark (lwkd_archive/static/favicon.svg): html_favicon names another.
 html_copy_source = False
 html_show_sourcelink = False
 html_use_index = False

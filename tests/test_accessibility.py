@@ -57,6 +57,7 @@ SAMPLE_PAGES = [
     "sigs/sig-api-machinery.html",
     "sigs/index.html",
     "archive/index.html",
+    "archive/2022.html",
     "writing.html",
     "releases/index.html",
     "404.html",
@@ -130,8 +131,44 @@ def test_corpus_page_has_no_wcag_violation(corpus_site, chromium_browser, axe_sc
 
 @pytest.mark.browser
 def test_sample_pages_have_no_wcag_violation(sample_site, chromium_browser, axe_script):
+    # On a phone too: the header folds into a menu there.
     with serve(sample_site) as base:
-        assert_accessible(chromium_browser, base, cases_of(SAMPLE_PAGES, []), axe_script)
+        assert_accessible(chromium_browser, base, cases_of(SAMPLE_PAGES, SAMPLE_PAGES), axe_script)
+
+
+@pytest.mark.browser
+def test_the_open_menu_and_the_chosen_theme_have_no_wcag_violation(
+    sample_site, chromium_browser, axe_script
+):
+    # The states a reader makes: the phone's menu open, dark chosen on a light system and
+    # light on a dark one (the toggle's choice, kept in localStorage).
+    found = []
+    with serve(sample_site) as base:
+        for scheme, chosen in (("light", "dark"), ("dark", "light")):
+            context = chromium_browser.new_context(
+                color_scheme=scheme, viewport={"width": PHONE, "height": 900}
+            )
+            try:
+                page = context.new_page()
+                page.goto(f"{base}index.html")
+                page.evaluate(f"localStorage.setItem('lwkd-theme', '{chosen}')")
+                for path in ("issues/2022-02-06.html", "keps/3136.html"):
+                    page.goto(base + path)
+                    assert page.evaluate("document.documentElement.dataset.theme") == chosen
+                    page.click(".site-menu > summary")
+                    page.add_script_tag(path=str(axe_script))
+                    found += [
+                        f"{chosen} on {scheme} {path}: {line}"
+                        for line in page.evaluate(
+                            """async tags => (await axe.run(document,
+                                {runOnly: {type: 'tag', values: tags}})).violations
+                                .flatMap(v => v.nodes.map(n => `${v.id} at ${n.target}`))""",
+                            WCAG_TAGS,
+                        )
+                    ]
+            finally:
+                context.close()
+    assert not found, "\n".join(found)
 
 
 @pytest.mark.browser

@@ -183,7 +183,8 @@ def test_every_release_from_1_10_to_1_37_has_a_page_with_sig_releases_dates(corp
 
 def test_kep_753_draws_its_stages_and_its_mentions(corpus, corpus_site):
     page = (corpus_site / "keps" / "753.html").read_text(encoding="utf-8")
-    svg = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
+    start = page.index("<svg xmlns")  # the chart, not the header's icons
+    svg = page[start : page.index("</svg>", start) + len("</svg>")]
     assert "The journey of KEP-753: alpha in v1.28, beta in v1.29, stable in v1.33" in svg
     for stage in ("alpha v1.28", "beta v1.29", "stable v1.33"):
         assert re.search(rf'<path class="lc-reached"[^>]*><title>{stage}</title>', svg), stage
@@ -197,6 +198,7 @@ def test_kep_753_draws_its_stages_and_its_mentions(corpus, corpus_site):
 def test_a_stage_planned_for_a_release_without_a_schedule_is_drawn_as_planned(corpus, corpus_site):
     # KEP-784: alpha in v1.33, beta planned for v1.36, stable planned for v1.39 (kep.yaml).
     page = (corpus_site / "keps" / "784.html").read_text(encoding="utf-8")
-    svg = page[page.index("<svg") : page.index("</svg>") + len("</svg>")]
+    start = page.index("<svg xmlns")  # the chart, not the header's icons
+    svg = page[start : page.index("</svg>", start) + len("</svg>")]
     assert re.search(r'<path class="lc-planned"[^>]*><title>stable v1.39 \(planned\)</title>', svg)
     assert "stable planned for v1.39 (no schedule yet; around <time" in page

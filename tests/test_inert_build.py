@@ -302,7 +302,7 @@ def test_indexes_and_group_pages_print_values_as_text(hostile):
 def test_issue_pages_print_neighbours_and_filters_as_text(hostile):
     later = read(hostile, "issues/2024-01-14")
     assert (
-        'rel="prev" href="../archive/2024/2024-01-07.html">← Week Ending January 7, 2024 &lt;script&gt;'
+        'rel="prev" href="../archive/2024/2024-01-07.html"><span class="nav-dir">← Older</span> Week Ending January 7, 2024 &lt;script&gt;'
         in later
     )
     imported = read(hostile, "archive/2024/2024-01-07")

@@ -1,8 +1,10 @@
-"""The search index in bundles: the topic pages, then one bundle of issues per year.
+"""The search index in bundles: the topic pages, the newest year's issues, the years before.
 
 Pagefind has no incremental mode; split, a new issue re-indexes its year's
-bundle and the topic bundle (its KEP and group pages change), not the archive.
-The search page merges the bundles with Pagefind's ``mergeIndex``.
+bundle and the topic bundle (its KEP and group pages change), not the archive;
+the earlier years are one bundle (each bundle costs a first search its own
+files), made again when a new year begins. The search page merges the bundles
+with Pagefind's ``mergeIndex``.
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ lwkd_url: /{published[:4]}/{published.replace("-", "")}
 ISSUE_2023 = issue("2023-06-04", "2023-06-07", "Zebrafish reviewed {kep}`3136` in {sig}`node`.")
 #: A new post of 2024 naming a KEP: its year's bundle and the topic pages change.
 NEW_POST_2024 = issue("2024-02-04", "2024-02-07", "Quokkas took {kep}`3136` further.")
+
+
+#: An issue of 2022: with 2023's, in the bundle of the years before the newest.
+ISSUE_2022 = issue("2022-05-01", "2022-05-04", "Axolotls reviewed {kep}`3136`.")
+#: The first issue of 2025: 2024 joins the earlier years.
+NEW_YEAR_2025 = issue("2025-01-05", "2025-01-08", "Narwhals took {kep}`3136` into 2025.")
 
 
 #: An issue of 2023 whose page is not named by date: it is in its year's bundle all the same.
@@ -123,6 +131,56 @@ def test_removing_the_last_issue_of_a_year_removes_its_bundle(project, make_app,
     assert (last.outdir / "pagefind" / "pagefind.js").is_file()
 
 
+def test_the_years_before_the_newest_are_one_bundle_made_again_when_a_year_begins(
+    project, make_app, monkeypatch
+):
+    (project / "issues" / "2022-05-01.md").write_text(ISSUE_2022, encoding="utf-8")
+    runs = pagefind_runs(monkeypatch)
+    app = build(make_app, project)
+    assert app.warning.getvalue() == ""
+    assert indexed_bundles(runs) == [
+        "pagefind",
+        "pagefind-issues-2024",
+        "pagefind-issues-2022-2023",
+    ]
+    assert merged_bundles(app) == ["pagefind-issues/2024/", "pagefind-issues/2022-2023/"]
+    record = json.loads((bookkeeping(app) / search.INDEX_RECORD).read_text())
+    assert sorted(record["pagefind-issues/2022-2023"]["pages"]) == [
+        "issues/2022-05-01.html",
+        "issues/2023-06-04.html",
+    ]
+    # Each bundle was made with the archive's chunk size, and says so.
+    assert {entry["chunk_size"] for entry in record.values()} == {search.INDEX_CHUNK_SIZE}
+    # A new post of the newest year leaves the earlier years alone.
+    (project / "issues" / "2024-02-04.md").write_text(NEW_POST_2024, encoding="utf-8")
+    again = rebuild(app, make_app)
+    assert indexed_bundles(runs[3:]) == ["pagefind", "pagefind-issues-2024"]
+    # The first issue of 2025: 2025 is the newest year, 2022 to 2024 the earlier ones.
+    (project / "issues" / "2025-01-05.md").write_text(NEW_YEAR_2025, encoding="utf-8")
+    last = rebuild(again, make_app)
+    assert last.warning.getvalue() == ""
+    assert indexed_bundles(runs[5:]) == [
+        "pagefind",
+        "pagefind-issues-2025",
+        "pagefind-issues-2022-2024",
+    ]
+    assert sorted(p.name for p in (last.outdir / "pagefind-issues").iterdir()) == [
+        "2022-2024",
+        "2025",
+    ]
+    entry = json.loads((last.outdir / "pagefind-issues/2022-2024/pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 5
+
+
+def offered_years(browser) -> list[str]:
+    """The years the year filter offers, with their counts, once the reader comes to it."""
+    browser.page.hover("select[name=year]")
+    browser.page.wait_for_selector("#search-form[data-facets=shown]", state="attached")
+    return browser.page.eval_on_selector_all(
+        "select[name=year] option", "os => os.filter(o => !o.hidden).map(o => o.textContent)"
+    )
+
+
 @pytest.mark.browser
 def test_search_merges_the_bundles_of_every_year_and_filters_by_year(project, make_app, browser):
     app = build(make_app, project)
@@ -137,14 +195,10 @@ def test_search_merges_the_bundles_of_every_year_and_filters_by_year(project, ma
         }
         assert browser.search(base, "q=zebrafish") == ["issues/2023-06-04.html"]
         # Each year counts the issues of the current search; a year with none is not offered.
-        offered = browser.page.eval_on_selector_all(
-            "select[name=year] option", "os => os.filter(o => !o.hidden).map(o => o.textContent)"
-        )
+        offered = offered_years(browser)
         assert offered[1:] == ["2023 (1)"]
         browser.search(base, "q=3136")
-        offered = browser.page.eval_on_selector_all(
-            "select[name=year] option", "os => os.filter(o => !o.hidden).map(o => o.textContent)"
-        )
+        offered = offered_years(browser)
         assert offered[1:] == ["2024 (2)", "2023 (1)"]
         assert browser.search(base, "q=3136&year=2023") == ["issues/2023-06-04.html"]
         in_2024 = browser.search(base, "q=3136&year=2024")
@@ -152,3 +206,26 @@ def test_search_merges_the_bundles_of_every_year_and_filters_by_year(project, ma
         assert browser.search(base, "q=zebrafish&year=2024") == []
         assert browser.errors == []
         assert browser.foreign_requests() == []
+
+
+def test_a_bundle_made_with_chunks_of_another_size_is_not_current(tmp_path):
+    bundle = tmp_path / "pagefind"
+    bundle.mkdir()
+    (bundle / "pagefind.js").write_text("x")
+    pages = {"keps/1.html": [1, 2]}
+    entry = {"pages": pages, "bundle": {"pagefind.js": 1}, "chunk_size": search.INDEX_CHUNK_SIZE}
+    assert search.index_is_current(tmp_path, entry, pages)
+    # Pagefind's default chunks (or a record from before the chunk size was set).
+    assert not search.index_is_current(tmp_path, {**entry, "chunk_size": 20000}, pages)
+    del entry["chunk_size"]
+    assert not search.index_is_current(tmp_path, entry, pages)
+
+
+def test_pagefind_is_told_the_chunk_size(tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr(
+        search.subprocess, "Popen", lambda command, **kwargs: started.append(kwargs["env"])
+    )
+    search.start_pagefind(tmp_path, {"bundle": "pagefind", "glob": "{keps/*.html}"})
+    assert started[0][search.INDEX_CHUNK_VARIABLE] == str(search.INDEX_CHUNK_SIZE)
+    assert started[0]["PATH"] == search.os.environ["PATH"]

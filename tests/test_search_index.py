@@ -3,8 +3,9 @@
 A tiny archive with hand-written KEP facts (a feature gate), one release, and three
 issues that link pull requests and name people, groups and a Slack channel. The
 built site is indexed by Pagefind as the archive indexes it; the browser tests then
-query Pagefind's own API (not the search page's script), so each answer below is
-what the index gives, whatever the search page makes of it.
+query Pagefind's own API (not the search page's script) with the options the search
+page gives it, so each answer below is what the index gives, whatever the search page
+makes of it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from lwkd_archive.outputs.search import heading_anchors, pull_request_tokens
+from lwkd_archive.outputs.search import (
+    SEARCH_OPTIONS,
+    heading_anchors,
+    pull_request_tokens,
+    search_names,
+)
 from tests.browser import serve
 from tests.conftest import RELEASE_SITE_CONF as CONF
 from tests.test_release_pages import kep
@@ -142,8 +148,19 @@ def test_pull_request_tokens_come_once_each_from_links_to_pull_requests():
         "https://example.com/kubernetes/kubernetes/pull/15",
     ):
         tree += nodes.reference("", "link", refuri=uri)
-    assert pull_request_tokens(tree) == "12 #12 14 #14"
+    assert pull_request_tokens(tree) == "12 14"
     assert pull_request_tokens(None) == ""
+
+
+def test_a_search_field_is_one_escaped_meta_element_or_nothing():
+    assert search_names("names", "KEP-1287  KEP 1287\n") == (
+        '<meta name="lwkd-search-names" content="KEP-1287 KEP 1287" '
+        'data-pagefind-meta="names[content]">\n'
+    )
+    # A group's name comes from sigs.yaml: data, never markup.
+    hostile = search_names("mentions", 'SIG "x" onload=alert(1) <script>&')
+    assert 'content="SIG &quot;x&quot; onload=alert(1) &lt;script&gt;&amp;"' in hostile
+    assert search_names("pull_requests", " ") == ""
 
 
 def test_issue_headings_carry_their_sections_anchor(site):
@@ -155,14 +172,48 @@ def test_issue_headings_carry_their_sections_anchor(site):
     assert 'href="#developer-news"' in html
 
 
+def search_fields(html: str) -> dict[str, str]:
+    """The page's metadata fields for Pagefind in its head: field name to words."""
+    head = html.partition("</head>")[0]
+    return dict(
+        (field, words)
+        for words, field in re.findall(
+            r'<meta name="lwkd-search-[a-z_]+" content="([^"]*)" '
+            r'data-pagefind-meta="([a-z_]+)\[content\]">',
+            head,
+        )
+    )
+
+
 def test_issue_pages_sort_by_their_week_and_index_their_pull_requests(site):
     html = page(site, "issues/2025-01-19.html")
     assert 'data-pagefind-sort="date:2025-01-19"' in html
     assert 'data-pagefind-meta="date:2025-01-19"' in html
-    spans = re.findall(
-        r'<span class="index-only"[^>]*>([^<]*)<', page(site, "issues/2025-03-02.html")
+    fields = search_fields(page(site, "issues/2025-03-02.html"))
+    assert fields["pull_requests"] == "133001 130042"
+    assert fields["mentions"] == (
+        "KEP-3136 KEP 3136 kep3136 3136 sig-architecture sig architecture sigarchitecture "
+        "SIG Architecture sig-node sig node signode SIG Node"
     )
-    assert spans[-1] == "133001 #133001 130042 #130042"
+
+
+def test_names_are_searched_in_the_head_and_are_no_text_of_the_page(site):
+    # The words a reader never reads (KEP-1287 kep1287, sig-node signode) are not in the
+    # body Pagefind indexes: its excerpts quote the body only.
+    kep = page(site, "keps/1287.html")
+    assert search_fields(kep) == {
+        "names": "KEP-1287 KEP 1287 kep1287 1287 InPlacePodVerticalScaling"
+    }
+    assert "kep1287" not in kep.partition("</head>")[2]
+    group = page(site, "sigs/sig-node.html")
+    assert search_fields(group) == {"names": "sig-node sig node signode SIG Node"}
+    assert "signode" not in group.partition("</head>")[2]
+    assert search_fields(page(site, "releases/1.33.html")) == {
+        "names": "1.33 v1.33 Kubernetes v1.33 release"
+    }
+    issue = page(site, "issues/2025-02-16.html")
+    assert "kep1287" not in issue.partition("</head>")[2]
+    assert 'class="index-only"' not in issue
 
 
 def test_only_issue_pages_carry_the_issue_filters(site):
@@ -180,13 +231,15 @@ SEARCH = """async ([query, options]) => {
   const pagefind = await import('/pagefind/pagefind.js');
   if (!window.merged) {
     window.merged = true;
-    await pagefind.options({ baseUrl: '/' });
-    for (const bundle of BUNDLES) await pagefind.mergeIndex('/' + bundle, { baseUrl: '/' });
+    const each = { ...OPTIONS, baseUrl: '/' };
+    await pagefind.options(each);
+    for (const bundle of BUNDLES) await pagefind.mergeIndex('/' + bundle, each);
   }
   const search = await pagefind.search(query, options);
   const data = await Promise.all(search.results.map((r) => r.data()));
   return { filters: await pagefind.filters(), results: data.map((d) => ({
-    url: d.url, meta: d.meta, excerpt: d.excerpt, sub_results: d.sub_results.map((s) => s.url) })) };
+    url: d.url, meta: d.meta, excerpt: d.excerpt, sub_results: d.sub_results.map((s) => s.url),
+    excerpts: [d.excerpt, ...d.sub_results.map((s) => s.excerpt)] })) };
 }"""
 
 
@@ -201,7 +254,9 @@ def pagefind(site, served, browser):
     """``pagefind(query, options)``: Pagefind's results over every bundle, and its filters."""
     bundles = [f"pagefind-issues/{p.name}/" for p in sorted((site / "pagefind-issues").iterdir())]
     browser.page.goto(f"{served}index.html")
-    script = SEARCH.replace("BUNDLES", json.dumps(bundles))
+    script = SEARCH.replace("BUNDLES", json.dumps(bundles)).replace(
+        "OPTIONS", json.dumps(SEARCH_OPTIONS)
+    )
 
     def search(query: str | None, options: dict | None = None) -> dict:
         return browser.page.evaluate(script, [query, options or {}])
@@ -299,3 +354,20 @@ def test_facets_count_issues_only(pagefind):
         "issues/2025-02-16.html",
     ]
     assert urls(pagefind(None, {"filters": {"topic": "KEP-1287"}})) == ["keps/1287.html"]
+
+
+@pytest.mark.browser
+def test_no_excerpt_quotes_the_names_only_the_index_knows(pagefind):
+    # The KEP, group, release and pull request names are found, but every excerpt is
+    # the page's own text: no "kep1287", "signode" or bare list of numbers in any.
+    for query in ("1287", "kep1287", "sig-node", "signode", "133001", "1.33"):
+        answer = pagefind(query)
+        assert answer["results"], query
+        for result in answer["results"]:
+            for excerpt in result["excerpts"]:
+                text = re.sub(r"</?mark>", "", excerpt or "").lower()
+                assert not re.search(r"\bkep\d+|signode|sigarchitecture|\bkep \d+ kep", text), (
+                    query,
+                    result["url"],
+                    excerpt,
+                )

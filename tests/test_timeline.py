@@ -42,8 +42,14 @@ def test_issues_link_to_previous_and_next(app):
     app.build()
     assert app.warning.getvalue() == ""
     middle = read(app, "issues/2024-01-07")
-    assert 'rel="prev" href="2023-12-31.html">← Week Ending December 31, 2023' in middle
-    assert 'rel="next" href="2024-01-21.html">Week Ending January 21, 2024 →' in middle
+    assert (
+        'rel="prev" href="2023-12-31.html"><span class="nav-dir">← Older</span> Week Ending December 31, 2023<'
+        in middle
+    )
+    assert (
+        'rel="next" href="2024-01-21.html"><span class="nav-dir">Newer →</span> Week Ending January 21, 2024<'
+        in middle
+    )
     first = read(app, "issues/2023-12-31")
     assert 'rel="prev"' not in first
     assert 'href="../archive/2023.html">2023 issues' in first
@@ -129,11 +135,13 @@ def test_new_issue_updates_neighbours_year_page_home_and_feed(app, make_app):
     (app.srcdir / "issues" / "2024-01-14.md").write_text(NEW_ISSUE, encoding="utf-8")
     again = rebuild(app, make_app)
     assert again.warning.getvalue() == ""
-    assert 'rel="next" href="2024-01-14.html">Week Ending January 14, 2024' in read(
-        again, "issues/2024-01-07"
+    assert (
+        'rel="next" href="2024-01-14.html"><span class="nav-dir">Newer →</span> Week Ending January 14, 2024'
+        in read(again, "issues/2024-01-07")
     )
-    assert 'rel="prev" href="2024-01-14.html">← Week Ending January 14, 2024' in read(
-        again, "issues/2024-01-21"
+    assert (
+        'rel="prev" href="2024-01-14.html"><span class="nav-dir">← Older</span> Week Ending January 14, 2024'
+        in read(again, "issues/2024-01-21")
     )
     assert "January 14, 2024" in read(again, "archive/2024")
     assert "3 issues" in read(again, "archive/index")

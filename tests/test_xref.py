@@ -142,9 +142,14 @@ def test_kep_page_shows_facts_and_every_issue_newest_first(app):
 
 @pytest.mark.sphinx("html", testroot="xref", srcdir="xref-design-assets")
 def test_sphinx_design_assets_only_on_pages_that_use_them(app, make_app):
-    # An editor may write sphinx-design components in an issue; that page keeps its assets.
+    # An editor may write sphinx-design components in an issue; that page keeps the stylesheet,
+    # and the tab script only with a tab set. KEP and group pages draw their own badges.
     (app.srcdir / "cards.md").write_text(
         "---\norphan: true\n---\n\n# Cards\n\n```{card} A card\nText.\n```\n", encoding="utf-8"
+    )
+    (app.srcdir / "tabs.md").write_text(
+        "---\norphan: true\n---\n\n# Tabs\n\n````{tab-set}\n```{tab-item} One\nText.\n```\n````\n",
+        encoding="utf-8",
     )
     app.build()
     assert app.warning.getvalue() == ""
@@ -152,10 +157,11 @@ def test_sphinx_design_assets_only_on_pages_that_use_them(app, make_app):
     def assets(pagename: str) -> list[str]:
         return re.findall(r"(?:sphinx-design\.min\.css|design-tabs\.js)", read(app, pagename))
 
-    assert assets("keps/3136") == ["sphinx-design.min.css", "design-tabs.js"]
-    assert assets("sigs/sig-node") == ["sphinx-design.min.css", "design-tabs.js"]
-    assert assets("cards") == ["sphinx-design.min.css", "design-tabs.js"]
-    for pagename in ("issues/2024-01-07", "index", "keps/index", "sigs/index"):
+    assert assets("cards") == ["sphinx-design.min.css"]
+    assert assets("tabs") == ["sphinx-design.min.css", "design-tabs.js"]
+    assert 'class="badge stage-stable badge-stage">stable</span>' in read(app, "keps/3136")
+    pages = ("keps/3136", "sigs/sig-node", "issues/2024-01-07", "index", "keps/index", "sigs/index")
+    for pagename in pages:
         assert assets(pagename) == [], pagename
     assert (app.outdir / "_static" / "sphinx-design.min.css").is_file()
 
@@ -182,7 +188,18 @@ def test_group_pages_and_indexes(app):
     assert feed.count("<entry>") == 2
     kep_index = read(app, "keps/index")
     assert 'data-sig="sig-architecture" data-stage="stable" data-status="implemented"' in kep_index
-    assert '<td data-value="2">2</td>' in kep_index
+    assert '<td class="kep-count" data-value="2">2</td>' in kep_index
+    # Its title linked, its owning group by name and linked, the release of each stage.
+    assert (
+        '<td class="kep-title"><a href="3136.html" tabindex="-1">Beta APIs Are Off by Default</a></td>\n'
+        '<td><a href="../sigs/sig-architecture.html">SIG Architecture</a></td>\n'
+        '<td><span class="badge stage-stable">stable</span></td>\n'
+        '<td><span class="badge status-implemented">implemented</span></td>\n'
+        '<td class="kep-release" data-value="0"></td>\n'
+        '<td class="kep-release" data-value="0"></td>\n'
+        '<td class="kep-release" data-value="1024">v1.24</td>'
+    ) in kep_index
+    assert '<option value="sig-architecture">SIG Architecture</option>' in kep_index
     assert (app.outdir / "_static" / "lwkd-tables.js").is_file()
 
 
@@ -227,7 +244,7 @@ def test_new_issue_updates_kep_pages_and_nothing_unrelated(app, make_app):
     page = read(again, "keps/3136")
     assert page.index("January 21, 2024") < page.index("January 14, 2024")
     assert "Promotions</a>: KEP-3136 graduates to GA." in page
-    assert '<td data-value="3">3</td>' in read(again, "keps/index")
+    assert '<td class="kep-count" data-value="3">3</td>' in read(again, "keps/index")
     keps = json.loads((again.outdir / "api" / "keps.json").read_text())
     assert len(next(k for k in keps if k["number"] == 3136)["issues"]) == 3
     # The KEP's feed has the new issue first, then every earlier issue that mentions it.
@@ -238,11 +255,13 @@ def test_new_issue_updates_kep_pages_and_nothing_unrelated(app, make_app):
         "Week Ending January 14, 2024",
         "Week Ending January 7, 2024",
     ]
+    # Each entry says what its issue said of the KEP, and links that section.
     newest = entries[0]
     assert (
-        newest.find(f"{ATOM}link").get("href") == "https://archive.example/issues/2024-01-21.html"
+        newest.find(f"{ATOM}link").get("href")
+        == "https://archive.example/issues/2024-01-21.html#promotions"
     )
-    assert newest.findtext(f"{ATOM}summary") == "KEP-3136 graduates to GA."
+    assert newest.findtext(f"{ATOM}summary") == "Promotions: KEP-3136 graduates to GA."
     for entry in entries:
         assert "KEP-3136" in [c.get("label") for c in entry.findall(f"{ATOM}category")]
     assert unrelated.stat().st_mtime_ns == before

@@ -1,13 +1,21 @@
-"""Search with Pagefind: index-only text and filters on pages, the search page, the index itself.
+"""Search with Pagefind: index-only names and filters on pages, the search page, the index itself.
 
 Sphinx's own search drops numbers (``3136``) and splits ``KEP-3136``; Pagefind,
-with a few normalised tokens per KEP and group, finds both, ranks the KEP's or
+with a few normalised names per KEP and group, finds both, ranks the KEP's or
 group's own page first, and loads only the index chunks a query needs.
+
+The names (``KEP-3136 kep3136 3136``, ``sig-node signode``, pull request numbers,
+feature gates) are searched but are no text of the page: they are Pagefind
+metadata fields (``<meta data-pagefind-meta="names[content]">`` in the head),
+which Pagefind searches and ranks by :data:`SEARCH_OPTIONS` but never quotes in
+an excerpt.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -34,11 +42,30 @@ if TYPE_CHECKING:
 STATIC = Path(__file__).resolve().parents[1] / "static"
 #: The primary bundle, which the search page loads: the KEP and group pages.
 BUNDLE = "pagefind"
-#: One bundle per year of issues, ``pagefind-issues/<YYYY>``, merged into the
-#: primary by the search page (Pagefind's multisite ``mergeIndex``). Pagefind
-#: has no incremental mode: split, a new issue re-indexes its year and the
-#: topic pages, not the whole archive.
+#: The bundles of issues, merged into the primary by the search page (Pagefind's
+#: multisite ``mergeIndex``): ``pagefind-issues/<YYYY>`` for the newest year, and
+#: ``pagefind-issues/<first>-<last>`` for every year before it. Pagefind has no
+#: incremental mode: split so, a new issue re-indexes its year and the topic
+#: pages, and the earlier years once a year, when a new year begins. Each
+#: bundle costs a first search its own entry, metadata, filters and word
+#: chunks (measured on the corpus: 240 KB with a bundle per year, 182 KB so).
 ISSUE_BUNDLES = "pagefind-issues"
+#: How large Pagefind makes each chunk of its word index, in word locations. A
+#: query loads, from each bundle, the chunks that hold its words: at Pagefind's
+#: default (20,000, about 27 KB a chunk) that was most of a first search's bytes;
+#: at 2,000 a word costs 2-5 KB, and the list of chunks each bundle's metadata
+#: holds grows by a few KB. Pagefind 1.5 reads it from this environment variable.
+INDEX_CHUNK_SIZE = 2000
+INDEX_CHUNK_VARIABLE = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"
+#: Pagefind's search options for every bundle, the search page's and the tests':
+#: how much a match in each metadata field ranks (a body word counts 1). A KEP's,
+#: group's or release's own names rank its page first; an issue's KEP and group
+#: names count as a word of its text; a pull request it links (``129876``) ranks
+#: it before the pages with a word the number begins (``1``), and below a
+#: release's own page (``1.33`` before pull request 133001); a date is no match.
+SEARCH_OPTIONS: dict[str, Any] = {
+    "ranking": {"metaWeights": {"names": 10.0, "mentions": 1.0, "pull_requests": 3.0, "date": 0.0}}
+}
 #: The topic pages the primary bundle indexes: KEPs, groups and releases
 #: (``releases/1.33.html``, never ``releases/index.html``). ``keps/index.html``
 #: and ``sigs/index.html`` carry no ``data-pagefind-body``: Pagefind skips them.
@@ -70,12 +97,6 @@ def pagefind_command() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def first_paragraph(doctree: nodes.Node | None, limit: int = 240) -> str:
-    paragraph = next(iter(doctree.findall(nodes.paragraph)), None) if doctree is not None else None
-    text = " ".join(paragraph.astext().split()) if paragraph is not None else ""
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
 def kep_tokens(number: int) -> str:
     """Every way a reader types a KEP, as index-only words: ``KEP-3136 kep3136 3136``."""
     return f"KEP-{number} KEP {number} kep{number} {number}"
@@ -101,10 +122,11 @@ PULL_REQUEST = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+/pull/(\d+)(?:[/?
 
 
 def pull_request_tokens(doctree: nodes.Node | None) -> str:
-    """``N #N`` for each pull request the page links, once each, in the order linked.
+    """``N`` for each pull request the page links, once each, in the order linked.
 
     A link's text rarely shows its number (``[Add foo](.../pull/123)``): without
-    these words, a reader who pastes ``#123`` from GitHub finds nothing.
+    these words, a reader who pastes ``#123`` from GitHub finds nothing. ``#123``
+    finds ``123``: Pagefind drops the ``#`` from the words it indexes and from a query.
     """
     numbers: dict[str, None] = {}
     if doctree is not None:
@@ -112,7 +134,7 @@ def pull_request_tokens(doctree: nodes.Node | None) -> str:
             match = PULL_REQUEST.fullmatch(str(reference.get("refuri", "")))
             if match:
                 numbers.setdefault(match.group(1))
-    return " ".join(f"{n} #{n}" for n in numbers)
+    return " ".join(numbers)
 
 
 #: A section and the heading it starts with, as Sphinx writes them: the id on the section.
@@ -128,6 +150,22 @@ def heading_anchors(body: str) -> str:
     (h1) keeps its section's id: the text before the first heading is the page.
     """
     return SECTION_HEADING.sub(r'<section>\2<h\3 id="\1">', body)
+
+
+def search_names(field: str, words: str) -> str:
+    """A ``<meta>`` for the page's head that Pagefind searches as the field ``field``.
+
+    In the head, the words are in no excerpt and no reader sees them; Pagefind reads
+    ``data-pagefind-meta`` anywhere on a page. The words are escaped: a group's name
+    or a gate comes from the facts, which are data.
+    """
+    text = " ".join(str(words).split())
+    if not text:
+        return ""
+    return (
+        f'<meta name="lwkd-search-{field}" content="{html.escape(text)}" '
+        f'data-pagefind-meta="{field}[content]">\n'
+    )
 
 
 def group_tokens(slug: str, name: str) -> str:
@@ -161,10 +199,11 @@ class Bundle(NamedTuple):
 
 
 def search_bundles(app: Sphinx) -> dict[str, Bundle]:
-    """Each bundle's folder, the primary first then the years newest first, with its pages.
+    """Each bundle's folder with its pages: the primary, the newest year, the years before.
 
-    Known before Pagefind runs, from the published issues: a year with none has
-    no bundle. An issue page named neither way is in the bundle of its year.
+    Known before Pagefind runs, from the published issues: years with none have
+    no bundle (the earlier years' folder is named by its first and last year, or
+    by the one year). An issue page named neither way is in the bundle of its year.
     """
     domain: ArchiveDomain = app.env.domains["lwkd"]
     years: dict[str, list[str]] = {}
@@ -176,9 +215,18 @@ def search_bundles(app: Sphinx) -> dict[str, Bundle]:
             path = app.builder.get_target_uri(issue.docname)
             years.setdefault(str(issue.year), []).append(path)
     bundles = {BUNDLE: Bundle(TOPIC_PAGES)}
-    for year in sorted(years, reverse=True):
-        globs = (f"archive/{year}/**/*.html", f"issues/{year}-*.html")
-        bundles[f"{ISSUE_BUNDLES}/{year}"] = Bundle(globs, tuple(sorted(years[year])))
+    newest_first = sorted(years, reverse=True)
+    for group in (newest_first[:1], newest_first[1:]):
+        if not group:
+            continue
+        name = group[0] if len(group) == 1 else f"{group[-1]}-{group[0]}"
+        globs = tuple(
+            glob
+            for year in group
+            for glob in (f"archive/{year}/**/*.html", f"issues/{year}-*.html")
+        )
+        pages = tuple(sorted(page for year in group for page in years[year]))
+        bundles[f"{ISSUE_BUNDLES}/{name}"] = Bundle(globs, pages)
     return bundles
 
 
@@ -226,13 +274,16 @@ def index_is_current(
 
     False after a Pagefind that was killed or failed (no record), when a page
     changed, came or went since (a build killed after writing pages and before
-    indexing them), or when a file of the bundle is missing or cut short.
+    indexing them), when a file of the bundle is missing or cut short, or when
+    it was made with chunks of another size.
     """
     try:
         indexed, files = entry["pages"], entry["bundle"]  # type: ignore[index]
     except (TypeError, KeyError):
         return False
     if indexed != pages or not isinstance(files, dict) or "pagefind.js" not in files:
+        return False
+    if entry.get("chunk_size") != INDEX_CHUNK_SIZE:  # type: ignore[union-attr]
         return False
     return all(file_size(outdir / bundle / name) == size for name, size in files.items())
 
@@ -282,7 +333,16 @@ class SearchIndex:
         context: dict[str, Any],
         doctree: object,
     ) -> None:
+        """Each indexed page's names, as metadata fields in its head; an issue's filters.
+
+        A KEP's, group's or release's names (``lwkd_kep_tokens``, ``lwkd_sig_tokens``,
+        ``lwkd_release_tokens``) become its ``names`` field, and the page's own
+        text no longer carries them (their template's span is left empty); an
+        issue's KEP and group names are its ``mentions``, the pull requests it
+        links its ``pull_requests``.
+        """
         domain: ArchiveDomain = app.env.domains["lwkd"]
+        names = ""
         if templatename == "lwkd/kep.html" and isinstance(context.get("kep"), dict):
             number = context["kep"].get("number")
             facts = domain.kep_facts.get(number) if isinstance(number, int) else None
@@ -290,6 +350,11 @@ class SearchIndex:
                 context["lwkd_kep_tokens"] = kep_page_tokens(number, facts.feature_gates)
         if templatename == "lwkd/release.html" and isinstance(context.get("release"), dict):
             context["lwkd_release_tokens"] = release_tokens(str(context["release"]["version"]))
+        for key in ("lwkd_kep_tokens", "lwkd_sig_tokens", "lwkd_release_tokens"):
+            if isinstance(context.get(key), str):
+                names, context[key] = context[key], ""
+        if names:
+            context["metatags"] = context.get("metatags", "") + search_names("names", names)
         views = domain.views
         issue = views.by_docname.get(pagename)
         if issue is None:
@@ -297,6 +362,21 @@ class SearchIndex:
         if isinstance(context.get("body"), str):
             context["body"] = heading_anchors(context["body"])
         sections = sorted({m.section for m in domain.mentions.get(pagename, ()) if m.section})
+        mentions = " ".join(
+            [kep_tokens(n) for n in issue.keps]
+            + [
+                group_tokens(s, g.name if (g := domain.group(s)) else s)
+                for s in views.groups_of[pagename]
+            ]
+        )
+        # Found exactly when quoted ("113542"): unquoted, Pagefind also offers pages
+        # with a word the number starts with ("11", "1.13").
+        pull_requests = pull_request_tokens(doctree)
+        context["metatags"] = (
+            context.get("metatags", "")
+            + search_names("mentions", mentions)
+            + search_names("pull_requests", pull_requests)
+        )
         context["lwkd_search"] = {
             "year": str(issue.year),
             # Sorts a search newest first (``sort: {date: "desc"}``): the week the issue covers.
@@ -304,18 +384,6 @@ class SearchIndex:
             "keps": list(issue.keps),
             "sigs": list(views.groups_of[pagename]),
             "sections": sections,
-            # Shown under the title in results: the issue's first paragraph.
-            "summary": first_paragraph(doctree),
-            "tokens": " ".join(
-                [kep_tokens(n) for n in issue.keps]
-                + [
-                    group_tokens(s, g.name if (g := domain.group(s)) else s)
-                    for s in views.groups_of[pagename]
-                ]
-            ),
-            # Found exactly when quoted ("113542"): unquoted, Pagefind also offers pages
-            # with a word the number starts with ("11", "1.13").
-            "pull_requests": pull_request_tokens(doctree),
         }
 
     def start_indexing(self, app: Sphinx):
@@ -391,16 +459,34 @@ class SearchIndex:
         if exception is None and app.builder.format == "html":
             script = STATIC / "lwkd-search.js"
             with reporting_write_errors(app):
-                write_atomically(outdir / "_static" / script.name, script.read_bytes())
+                text = served_script(script.read_text(encoding="utf-8"))
+                write_atomically(outdir / "_static" / script.name, text.encode("utf-8"))
 
     def record_index(self, app: Sphinx, bundle: str, pages: dict[str, list[int]]) -> None:
         """Record what the bundle Pagefind just wrote was made from, and its files."""
         outdir = Path(app.builder.outdir)
         record_path = bookkeeping_dir(app) / INDEX_RECORD
         record = read_record(record_path)
-        record[bundle] = {"pages": pages, "bundle": bundle_files(outdir, bundle)}
+        record[bundle] = {
+            "pages": pages,
+            "bundle": bundle_files(outdir, bundle),
+            "chunk_size": INDEX_CHUNK_SIZE,
+        }
         with reporting_write_errors(app):
             write_record(record_path, record)
+
+
+def served_script(text: str) -> str:
+    """The search page's script as the site serves it: without its comment lines and blank lines.
+
+    The comments are for who reads the source; served, they were a quarter of the
+    script's compressed bytes (1.8 KB of a first search). Only whole lines that
+    start with ``//`` go: the script has no string or template that spans lines.
+    """
+    kept = [
+        line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("//")
+    ]
+    return "\n".join(kept) + "\n"
 
 
 def start_pagefind(outdir: Path, run: dict[str, Any]) -> None:
@@ -413,8 +499,9 @@ def start_pagefind(outdir: Path, run: dict[str, Any]) -> None:
         "--glob", run["glob"],
         "--exclude-selectors", ".headerlink",
     ]  # fmt: skip
+    env = {**os.environ, INDEX_CHUNK_VARIABLE: str(INDEX_CHUNK_SIZE)}
     run["process"] = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )
 
 

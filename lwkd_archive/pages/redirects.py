@@ -12,6 +12,7 @@ import html
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from lwkd_archive.config import site_url
 from lwkd_archive.facts.issues import OLD_ADDRESS_RE
@@ -143,14 +144,29 @@ def write_redirects(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
         marks.save()
 
 
+def root_path(base: str) -> str:
+    """The path of the site's root in its canonical URL (``/en/latest/``), ``/`` without one.
+
+    Only the path: the 404 page links relative to it, so it never leads to another host.
+    """
+    path = urlsplit(base).path if base else "/"
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
 def not_found_page(app: Sphinx):
-    """``404.html``: Read the Docs serves it at any depth, so its links are absolute."""
+    """``404.html``: served at any missing address, at any depth and on any host.
+
+    Its links are relative to the site's root, which a ``<base>`` element names: the
+    canonical URL's path at first, corrected in the browser when the site is served
+    elsewhere (see the template). An old lwkd.info address leads to its issue.
+    """
     if app.builder.format != "html":
         return
     domain: ArchiveDomain = app.env.domains["lwkd"]
-    base = site_url(app.config) or "/"
-    old = {
-        o: base + app.builder.get_target_uri(d) for o, d in old_pages(domain, report=False).items()
+    old = {o: app.builder.get_target_uri(d) for o, d in old_pages(domain, report=False).items()}
+    context = {
+        "title": "Page not found",
+        "lwkd_root_path": root_path(site_url(app.config)),
+        "lwkd_old_pages": old,
     }
-    context = {"title": "Page not found", "lwkd_base": base, "lwkd_old_pages": old}
     yield from changed_pages(app, "404-page", [("404", context, "lwkd/404.html")])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
 
 from lwkd_archive.facts.groups import Group, is_group_slug, load_groups
 from lwkd_archive.outputs.search import group_tokens, kep_tokens
@@ -85,6 +88,26 @@ def _issue_rows(
     return rows
 
 
+#: KEP statuses and stages kep.yaml uses, each with a badge colour of its own (lwkd.css);
+#: any other value (kep.yaml is anyone's text) is drawn as ``other``, never as a class.
+KEP_STATUSES = frozenset(
+    {"provisional", "implementable", "implemented", "deferred", "rejected", "withdrawn", "replaced"}
+)
+KEP_STAGES = ("alpha", "beta", "stable")
+
+
+def version_order(version: str) -> int:
+    """A release as a number that sorts: ``v1.25`` is 1025; anything else 0 (sorted first)."""
+    match = re.fullmatch(r"v?(\d{1,3})\.(\d{1,3})(?:\.\d+)?", version.strip())
+    return int(match[1]) * 1000 + int(match[2]) if match else 0
+
+
+def badge_class(kind: str, value: str) -> str:
+    """The badge class of a status or stage: ``status-implemented``, ``stage-beta``, or ``...-other``."""
+    known = KEP_STATUSES if kind == "status" else KEP_STAGES
+    return f"{kind}-{value if value in known else 'other'}"
+
+
 def _kep_summary(domain: ArchiveDomain, number: int) -> dict[str, Any]:
     facts = domain.kep_facts.get(number)
     # A group's slug becomes a page's path: anything else is never linked to.
@@ -106,8 +129,15 @@ def _kep_summary(domain: ArchiveDomain, number: int) -> dict[str, Any]:
         ],
         "status": facts.status if facts else "",
         "stage": facts.stage if facts else "",
+        "status_class": badge_class("status", facts.status if facts else ""),
+        "stage_class": badge_class("stage", facts.stage if facts else ""),
         "latest_milestone": facts.latest_milestone if facts else "",
         "milestones": sorted((facts.milestones if facts else {}).items()),
+        # The release of each stage, for the index's columns ('' when kep.yaml has none).
+        "milestone": {s: (facts.milestones if facts else {}).get(s, "") for s in KEP_STAGES},
+        "milestone_order": {
+            s: version_order((facts.milestones if facts else {}).get(s, "")) for s in KEP_STAGES
+        },
         "issue_url": facts.issue_url
         if facts
         else f"https://github.com/kubernetes/enhancements/issues/{number}",
@@ -234,7 +264,16 @@ def build_pages(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
     pages.append(
         (
             KEP_INDEX,
-            {"title": "KEPs in LWKD", "keps": kep_rows, "stages": sorted(stages)},
+            {
+                "title": "KEPs in LWKD",
+                "keps": kep_rows,
+                "stages": sorted(stages),
+                # The SIG filter offers each owning group by name, kept in the address by slug.
+                "sig_choices": sorted(
+                    {(r["owning_sig"], r["owning_sig_name"]) for r in kep_rows if r["owning_sig"]},
+                    key=lambda choice: choice[1].lower(),
+                ),
+            },
             "lwkd/kep_index.html",
         )
     )
@@ -257,23 +296,52 @@ def generate_xref_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]
         yield from changed_pages(app, "topics", build_pages(app))
 
 
+def issue_sections(doctree: nodes.Node | None) -> list[tuple[str, str]]:
+    """An issue's sections (its h2 headings) as (title, anchor), in page order.
+
+    The sections under the page's title, as the mentions name them
+    (``reading/domain.py``): the anchor is the section's first id.
+    """
+    if doctree is None:
+        return []
+    page = doctree.next_node(nodes.section)
+    if page is None:
+        return []
+    found = []
+    for section in page.children:
+        if not isinstance(section, nodes.section) or not section["ids"]:
+            continue
+        title = section.next_node(nodes.title)
+        if title is not None and title.astext().strip():
+            found.append((title.astext().strip(), section["ids"][0]))
+    return found
+
+
 def add_issue_topics(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
 ) -> None:
-    """Give an issue page the KEPs and groups it mentions, linked to their pages."""
+    """Give an issue page what it opens with: its KEPs, groups and sections, linked.
+
+    A draft gets its sections only: the pages of the KEPs and groups it names are
+    made from published issues, and may not exist yet.
+    """
     domain: ArchiveDomain = app.env.domains["lwkd"]
     views = domain.views
     issue = views.by_docname.get(pagename)
-    if issue is None:
+    if issue is None and pagename not in views.drafts:
         return
     uri = app.builder.get_relative_uri
     context["lwkd_issue"] = {
-        "keps": [(n, domain.kep_title(n), uri(pagename, kep_pagename(n))) for n in issue.keps],
+        "keps": [(n, domain.kep_title(n), uri(pagename, kep_pagename(n))) for n in issue.keps]
+        if issue
+        else [],
         "sigs": [
             (s, (g.name if (g := domain.group(s)) else s), uri(pagename, sig_pagename(s)))
-            for s in views.groups_of[pagename]
+            for s in (views.groups_of[pagename] if issue else ())
             # Only a group's slug is a page's path.
             if is_group_slug(s)
         ],
+        "sections": issue_sections(doctree if isinstance(doctree, nodes.Node) else None),
     }
-    add_issue_cycle(app, pagename, issue, context)
+    if issue is not None:
+        add_issue_cycle(app, pagename, issue, context)

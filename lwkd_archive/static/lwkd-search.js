@@ -7,21 +7,30 @@ const more = document.getElementById("search-more");
 const advice = document.getElementById("search-advice");
 const root = new URL(document.documentElement.dataset.content_root || "./", window.location.href);
 const aliases = JSON.parse(form.dataset.aliases || "{}");
-// The bundles of issues, one per year, merged into the primary index (the KEP and SIG pages).
+// The bundles of issues (the newest year's, the years before), merged into the primary index
+// (the KEP, SIG and release pages).
 const bundles = JSON.parse(form.dataset.bundles || "[]");
+// Pagefind's options for every bundle: how much a match in each metadata field ranks.
+const pagefindOptions = JSON.parse(form.dataset.options || "{}");
 const FILTERS = ["year", "sig", "section", "kep"];
-// Results shown at once, and at each "Show more".
-const PAGE = 20;
+// Results shown at once, and at each "Show more": each costs its fragment (about 2.3 KB of a
+// first search's bytes), and eight fill more than a screen.
+const PAGE = 8;
 // Typing waits this long (ms) for the next key before searching.
 const DEBOUNCE = 200;
 
 // "KEP-3136", "KEP 3136", "kep3136", "KEP #3136" -> kep3136; "SIG Node", "sig node" -> signode.
 export function normalise(query) {
-  // A pull request's number or a release, alone, is meant exactly: unquoted, Pagefind also
-  // finds the words it begins ("113542" would find 1.13, "1.13" every 113xxx).
-  const exact = query.trim().match(/^#?(\d{5,})$|^(\d+\.\d+)$/);
+  // A number (a KEP's, a pull request's) or a release, alone, is meant exactly: unquoted,
+  // Pagefind also finds the words it begins ("113542" would find 1.13, "1.13" every 113xxx),
+  // and a bundle without the number answers with a shorter word ("3136" finds "31").
+  const exact = query.trim().match(/^#?(\d+)$|^(\d+\.\d+)$/);
   if (exact) return `"${exact[1] || exact[2]}"`;
   let text = query.trim().replace(/\bkep[\s#-]*(\d+)\b/gi, "kep$1");
+  // A KEP alone ("KEP-3136", "KEP 3136") too: unquoted, a bundle of issues that never names
+  // it answers with every page that has a word it begins ("kep"), Pagefind's fallback.
+  const kep = text.match(/^kep(\d+)$/i);
+  if (kep) return `"kep${kep[1]}"`;
   const words = text.split(/\s+/).filter(Boolean);
   for (let size = Math.min(4, words.length); size >= 1; size -= 1) {
     for (let start = 0; start + size <= words.length; start += 1) {
@@ -63,19 +72,17 @@ function answers(html, words) {
 }
 
 // Loaded once, when the reader first comes to the box (or arrives with a search): the page
-// itself costs nothing until then. No worker: the archive's index is small enough that the
-// search takes milliseconds on the page, and the worker would be one more script to fetch.
+// itself costs nothing until then.
 let loading = null;
 function loadPagefind() {
   loading ||= (async () => {
     const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    // Pagefind's worker keeps its search off the page's thread (measured: 40 ms of blocking
-    // time with it, 560 ms without), for 12 KB.
-    await pagefind.options({ baseUrl: root.pathname });
+    // Pagefind searches in its worker (12 KB more): on the page's thread, Lighthouse measured
+    // the largest paint of search.html?q=sig-node at 3.2 s instead of 2.0 s.
+    const each = { ...pagefindOptions, baseUrl: root.pathname };
+    await pagefind.options(each);
     // Pagefind merges filters (counts summed) and results (by score) across the indexes.
-    await Promise.all(
-      bundles.map((bundle) => pagefind.mergeIndex(new URL(bundle, root).href, { baseUrl: root.pathname }))
-    );
+    await Promise.all(bundles.map((bundle) => pagefind.mergeIndex(new URL(bundle, root).href, each)));
     return pagefind;
   })();
   return loading;
@@ -162,6 +169,10 @@ async function find(pagefind, state) {
   } else if (/^v?\d+\.\d+$/.test(state.q.trim())) {
     // "1.33" or "v1.33": the release's own page first, then what mentions it.
     topics = pagefind.search(term, { filters: { page: { any: ["Release"] } } });
+  } else if (/^"(kep)?\d{1,4}"$/.test(term) && !Object.keys(state.filters).length) {
+    // "KEP-3136" or "3136": found exactly, every page scores alike; the KEP's own page first
+    // (not with a filter, which only issues carry).
+    topics = pagefind.search(term, { filters: { page: { any: ["KEP"] } } });
   } else if (byDate && !Object.keys(state.filters).length) {
     topics = pagefind.search(term, { filters: { page: { any: ["KEP", "SIG"] } } });
   }
@@ -219,15 +230,6 @@ async function facetCounts(pagefind, state, search, every) {
   return counts;
 }
 
-// The index-only names of a page's KEPs, groups and pull requests ("KEP-2400 KEP 2400 kep2400
-// 2400 sig-node sig node signode SIG Node #126174 ...") are searched but are no passage to show.
-const TERM = /^(#?\d+|kep[-#]?\d*|(sig|wg|ug|committee)([-a-z]*)?)$/i;
-export function isTermList(excerpt) {
-  const words = (excerpt || "").replace(/<[^>]*>/g, " ").split(/\s+/).filter((w) => /\w/.test(w));
-  if (words.length < 4) return false;
-  return words.filter((w) => TERM.test(w.replace(/[.,;:]+$/, ""))).length / words.length >= 0.5;
-}
-
 export function resultItem(item) {
   const li = document.createElement("li");
   const link = document.createElement("a");
@@ -250,7 +252,8 @@ export function resultItem(item) {
     li.appendChild(meta);
   }
   // Where the words are: each matching section of the page, linked to its heading.
-  const sections = (item.sub_results || []).filter((s) => s.excerpt && !isTermList(s.excerpt));
+  // A page's KEP, group and pull request names are metadata fields: in no excerpt.
+  const sections = (item.sub_results || []).filter((s) => s.excerpt);
   if (sections.length > 1 || (sections.length === 1 && sections[0].title !== item.meta.title)) {
     const where = document.createElement("ul");
     where.className = "result-sections";
@@ -274,7 +277,6 @@ export function resultItem(item) {
     li.appendChild(where);
   } else if (
     item.excerpt &&
-    !isTermList(item.excerpt) &&
     (item.meta.date || /<mark>/i.test(item.excerpt))
   ) {
     const excerpt = document.createElement("p");
@@ -360,10 +362,9 @@ async function run() {
         : "The search index could not be loaded.";
     return;
   }
-  const every = await pagefind.filters();
   if (!state.q && !Object.keys(state.filters).length) {
+    await showFacets(pagefind, state, null, mine);
     if (mine !== generation) return;
-    for (const name of FILTERS) fillSelect(form[name], every[name] || {}, every[name] || {});
     list.replaceChildren();
     list.removeAttribute("aria-busy");
     more.hidden = true;
@@ -371,14 +372,16 @@ async function run() {
     status.textContent = "Type words, a KEP number or a SIG.";
     return;
   }
+  // Made before the filters were loaded, a search has no counts of them.
+  const counted = facetsLoaded;
   const search = await find(pagefind, state);
-  const counts = await facetCounts(pagefind, state, search, every);
   if (mine !== generation) return;
   shown = { results: search.results, count: 0 };
   list.replaceChildren();
   const first = (await showMore()) || [];
   if (mine !== generation) return;
-  for (const name of FILTERS) fillSelect(form[name], every[name] || {}, counts[name] || {});
+  await showFacets(pagefind, state, counted ? search : null, mine);
+  if (mine !== generation) return;
   list.removeAttribute("aria-busy");
   const total = search.results.length;
   // Words that match nothing closely: Pagefind's results carry no <mark>.
@@ -398,6 +401,54 @@ async function run() {
   showAdvice(null, []);
   status.textContent = `${total} ${total === 1 ? "issue or page" : "issues and pages"}`;
 }
+
+// The filters' values and their counts for the search shown. Pagefind's filter files (10 KB
+// of the corpus's first search) load when a search sets a filter or when the reader comes to
+// a filter, not with every first search (a search newest first loads them for its years).
+let facetsWanted = false;
+let facetsLoaded = false;
+async function showFacets(pagefind, state, search, mine) {
+  if (!facetsWanted && !Object.keys(state.filters).length) return;
+  facetsWanted = true;
+  const every = await pagefind.filters();
+  facetsLoaded = true;
+  let counts = every;
+  if (state.q || Object.keys(state.filters).length) {
+    // A search made before the filters were loaded (none given) is made again: its words'
+    // chunks are loaded, it takes milliseconds.
+    counts = await facetCounts(pagefind, state, search || (await find(pagefind, state)), every);
+  }
+  if (mine !== generation) return;
+  for (const name of FILTERS) fillSelect(form[name], every[name] || {}, counts[name] || {});
+  form.dataset.facets = "shown";
+}
+
+// The reader comes to a filter: its values and counts for the search shown.
+async function wantFacets() {
+  if (facetsWanted) return;
+  facetsWanted = true;
+  try {
+    await showFacets(await loadPagefind(), current(), null, generation);
+  } catch {
+    // No index (the page opened from disk): the search says so when it runs.
+    facetsWanted = false;
+  }
+}
+const isFacet = (target) => target?.localName === "select" && target !== form.sort;
+form.addEventListener("pointerover", (event) => isFacet(event.target) && wantFacets());
+form.addEventListener("focusin", (event) => isFacet(event.target) && wantFacets());
+// A click (or tap) on a filter before its values are loaded opens it once they are.
+form.addEventListener("mousedown", async (event) => {
+  if (!isFacet(event.target) || form.dataset.facets) return;
+  event.preventDefault();
+  event.target.focus();
+  await wantFacets();
+  try {
+    event.target.showPicker();
+  } catch {
+    // A browser without showPicker for a select: the next click opens it.
+  }
+});
 
 // Typing replaces the address (no history entry per key); a filter, an order or Enter adds one.
 function record(push) {

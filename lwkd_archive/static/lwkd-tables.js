@@ -1,4 +1,4 @@
-// Sorting and filtering for the KEP and SIG indexes. The tables work without it.
+// Sorting and filtering for the KEP and SIG indexes. The tables work without it, whole.
 (function () {
   "use strict";
 
@@ -10,9 +10,13 @@
 
   document.querySelectorAll("table.sortable").forEach(function (table) {
     table.querySelectorAll("thead th").forEach(function (th, index) {
-      th.tabIndex = 0;
-      th.setAttribute("role", "button");
-      th.title = "Sort by " + th.textContent;
+      // A real button in each header cell: the cell stays a column header for screen readers.
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort-button";
+      button.title = "Sort by " + th.textContent;
+      button.append(...th.childNodes);
+      th.append(button);
       function sort() {
         const numeric = th.dataset.sort === "number";
         const descending = th.getAttribute("aria-sort") === "ascending";
@@ -26,33 +30,43 @@
         });
         rows.forEach(function (row) { body.appendChild(row); });
       }
-      th.addEventListener("click", sort);
-      th.addEventListener("keydown", function (event) { if (event.key === "Enter") sort(); });
+      button.addEventListener("click", sort);
     });
   });
 
+  // The filter form is hidden until this script runs: without it the table is whole.
+  // Words match a row's text (number, title, group, stage, status); the selects its data.
   document.querySelectorAll("form.table-filter").forEach(function (form) {
     const table = document.getElementById(form.dataset.filterFor);
-    const selects = Array.from(form.querySelectorAll("select"));
+    const fields = Array.from(form.querySelectorAll("select, input[type=search]"));
     const params = new URLSearchParams(window.location.search);
-    selects.forEach(function (select) {
-      if (params.has(select.name)) select.value = params.get(select.name);
+    fields.forEach(function (field) {
+      if (params.has(field.name)) field.value = params.get(field.name);
     });
+    const rows = Array.from(table.tBodies[0].rows);
+    const texts = new Map(rows.map(function (row) {
+      return [row, row.textContent.replace(/\s+/g, " ").toLowerCase()];
+    }));
     function apply() {
       const wanted = {};
-      selects.forEach(function (select) { if (select.value) wanted[select.name] = select.value; });
+      fields.forEach(function (field) { if (field.value.trim()) wanted[field.name] = field.value.trim(); });
+      const words = (wanted.words || "").toLowerCase().split(/\s+/).filter(Boolean);
       let shown = 0;
-      Array.from(table.tBodies[0].rows).forEach(function (row) {
-        const ok = Object.keys(wanted).every(function (key) { return row.dataset[key] === wanted[key]; });
+      rows.forEach(function (row) {
+        const ok = Object.keys(wanted).every(function (key) {
+          return key === "words" || row.dataset[key] === wanted[key];
+        }) && words.every(function (word) { return texts.get(row).includes(word); });
         row.hidden = !ok;
         if (ok) shown += 1;
       });
-      form.querySelector("output").textContent = shown + " shown";
+      form.querySelector("output").textContent = shown + " of " + rows.length + " shown";
       const query = new URLSearchParams(wanted).toString();
       window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
     }
     form.addEventListener("change", apply);
+    form.addEventListener("input", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.hidden = false;
     apply();
   });
 })();
