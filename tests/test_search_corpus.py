@@ -64,6 +64,17 @@ def test_sidecar_puts_the_sidecar_kep_first_with_a_highlighted_passage_per_resul
             "#search-results mark", "ms => ms.map(m => m.textContent)"
         )
     )
+    # The KEP page's passage is what LWKD said, not its facts run together ("Owning SIGSIG
+    # Node"): those are its facts line.
+    first = browser.page.locator("#search-results > li").first
+    assert "Owning SIG" not in first.inner_text()
+    assert "SIG Node" in first.locator(".result-facts").inner_text()
+    # Issues are dated as everywhere on the site: 2024-10-13-update.md names sidecars.
+    dates = browser.page.eval_on_selector_all(
+        "#search-results .result-meta", "ds => ds.map(d => d.textContent)"
+    )
+    assert "published 13 October 2024" in dates
+    assert not [d for d in dates if re.search(r"\d{4}-\d{2}", d)]
     assert browser.errors == []
 
 

@@ -98,6 +98,14 @@ function current() {
 }
 
 // A search by words is by relevance; a search by filters only, newest first.
+// The site's one date format, "9 February 2022", from the index's ISO date.
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+  "September", "October", "November", "December"];
+const humanDate = (iso) => {
+  const [year, month, day] = iso.split("-").map(Number);
+  return month >= 1 && month <= 12 && day ? `${day} ${MONTHS[month - 1]} ${year}` : iso;
+};
+
 const sortOf = (state) => state.sort || (state.q ? "relevance" : "date");
 
 function urlOf(state) {
@@ -248,7 +256,7 @@ export function resultItem(item) {
   } else {
     const meta = document.createElement("div");
     meta.className = "result-meta";
-    meta.textContent = `published ${item.meta.date}`;
+    meta.textContent = `published ${humanDate(item.meta.date)}`;
     li.appendChild(meta);
   }
   // Where the words are: each matching section of the page, linked to its heading.
