@@ -103,3 +103,21 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+#: A page of each kind the bundled sample builds (no corpus needed): the look and the
+#: accessibility tests open each.
+SAMPLE_PAGES = [
+    "index.html",
+    "issues/2022-02-06.html",
+    "keps/3136.html",
+    "keps/index.html",
+    "sigs/sig-api-machinery.html",
+    "sigs/index.html",
+    "archive/index.html",
+    "archive/2022.html",
+    "releases/index.html",
+    "writing.html",
+    "search.html?q=kubernetes",
+    "404.html",
+]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from lwkd_archive.pages import charts
-from tests.browser import serve
+from tests.browser import SAMPLE_PAGES, serve
 from tests.conftest import REPO
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -48,21 +48,6 @@ CORPUS_PAGES = [
 ]
 #: Pages that also must read well on a phone's width.
 PHONE_PAGES = ["keps/753.html", "releases/1.33.html", "archive/2024/2024-07-28.html"]
-#: Pages of the bundled sample, which every checkout builds (no corpus needed).
-SAMPLE_PAGES = [
-    "index.html",
-    "issues/2022-02-06.html",
-    "keps/3136.html",
-    "keps/index.html",
-    "sigs/sig-api-machinery.html",
-    "sigs/index.html",
-    "archive/index.html",
-    "archive/2022.html",
-    "writing.html",
-    "releases/index.html",
-    "404.html",
-    "search.html?q=kubernetes",
-]
 
 
 @pytest.fixture(scope="session")

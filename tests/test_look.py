@@ -24,25 +24,10 @@ import pytest
 
 from lwkd_archive.pages.redirects import root_path
 from lwkd_archive.pages.seo import human_date
-from tests.browser import QuietHandler, serve
+from tests.browser import SAMPLE_PAGES, QuietHandler, serve
 
 WIDE, PHONE = 1280, 390
 SEARCH_DONE = "document.getElementById('search-status')?.textContent.length > 0"
-#: A page of each kind the bundled sample builds.
-SAMPLE_PAGES = [
-    "index.html",
-    "issues/2022-02-06.html",
-    "keps/3136.html",
-    "keps/index.html",
-    "sigs/sig-api-machinery.html",
-    "sigs/index.html",
-    "archive/index.html",
-    "archive/2022.html",
-    "releases/index.html",
-    "writing.html",
-    "search.html?q=kubernetes",
-    "404.html",
-]
 #: The same kinds in the full corpus, with a release page and a long code block.
 CORPUS_PAGES = [
     "index.html",
