@@ -587,6 +587,39 @@ def parse_releases(text: str) -> dict[str, Release]:
 # -- questions the pages ask -----------------------------------------------------------
 
 
+#: The cycles of the releases last asked about, for :func:`cycle_of`: a build asks for the
+#: cycle of every issue and every mention against one table of releases, read once.
+_spans_of: (
+    tuple[dict[str, Release], tuple[Release, ...], list[tuple[dt.date, dt.date | None, Release]]]
+    | None
+) = None
+
+
+def _cycle_spans(
+    releases: dict[str, Release],
+) -> list[tuple[dt.date, dt.date | None, Release]]:
+    """Each known cycle as (first day, last day or None, release), in release order."""
+    global _spans_of
+    values = tuple(releases.values())
+    if _spans_of is not None and _spans_of[0] is releases and _spans_of[1] == values:
+        return _spans_of[2]
+    ordered = sorted(values, key=lambda r: r.key)
+    spans = []
+    for index, release in enumerate(ordered):
+        start = release.cycle_start
+        if start is None and index and ordered[index - 1].release is not None:
+            start = ordered[index - 1].release + dt.timedelta(days=1)
+        if start is None:
+            continue
+        end = release.release
+        if end is None:
+            later = next((r.cycle_start for r in ordered[index + 1 :] if r.cycle_start), None)
+            end = later - dt.timedelta(days=1) if later else None
+        spans.append((start, end, release))
+    _spans_of = (releases, values, spans)
+    return spans
+
+
 def cycle_of(releases: dict[str, Release], day: dt.date) -> tuple[Release, int] | None:
     """The release whose cycle holds ``day``, and the week of that cycle (week 1 is the
     cycle's first week, Monday to Sunday); None when no known cycle holds it.
@@ -596,18 +629,8 @@ def cycle_of(releases: dict[str, Release], day: dt.date) -> tuple[Release, int] 
     unreleased one has no end). The days between a release and the next cycle belong to
     none.
     """
-    ordered = sorted(releases.values(), key=lambda r: r.key)
-    for index, release in enumerate(ordered):
-        start = release.cycle_start
-        if start is None and index and ordered[index - 1].release is not None:
-            start = ordered[index - 1].release + dt.timedelta(days=1)
-        if start is None or day < start:
-            continue
-        end = release.release
-        if end is None:
-            later = next((r.cycle_start for r in ordered[index + 1 :] if r.cycle_start), None)
-            end = later - dt.timedelta(days=1) if later else None
-        if end is not None and day > end:
+    for start, end, release in _cycle_spans(releases):
+        if day < start or (end is not None and day > end):
             continue
         monday = start - dt.timedelta(days=start.weekday())
         return release, (day - monday).days // 7 + 1
