@@ -408,7 +408,7 @@ def test_missing_path_exits_2(tmp_path, capsys):
     assert main(["check", str(path), str(tmp_path / "nope.md")]) == 2
     err = capsys.readouterr().err
     assert f"error: {tmp_path / 'nope.md'}: no such file or folder" in err
-    assert "checked 1 issues: 0 errors" in err  # the others are still checked
+    assert "checked 1 file: 0 errors" in err  # the others are still checked
 
 
 def test_folder_without_issues_exits_2(tmp_path, capsys):
@@ -531,7 +531,7 @@ def test_the_corpus_posts_pass_with_only_their_real_defects(corpus, capsys):
     code = main(["check", str(posts), "--enhancements", str(corpus / "enhancements")])
     out, err = capsys.readouterr()
     assert code == 0, out
-    assert "checked 334 issues: 0 errors, 28 warnings" in err
+    assert "checked 334 files: 0 errors, 28 warnings" in err
     lines = out.splitlines()
     assert [line.removeprefix(f"{posts}/").split(" ")[0] + " " + line.split(" ")[1]
             for line in lines] == CORPUS_WARNINGS  # fmt: skip

@@ -79,7 +79,7 @@ def test_check_passes_a_clean_issue(capsys):
     assert main(["check", str(FIXTURES / "clean.md")]) == 0
     out, err = capsys.readouterr()
     assert out == ""
-    assert "checked 1 issues: 0 errors, 0 warnings" in err
+    assert "checked 1 file: 0 errors, 0 warnings" in err
 
 
 def test_check_finds_each_problem_at_its_line(capsys):

@@ -618,6 +618,11 @@ def github_command(finding: Finding) -> str:
     )
 
 
+def _count(n: int, noun: str) -> str:
+    """``1 file``, ``2 files``: the summary line speaks of posts and issues alike."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "check",
@@ -709,8 +714,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"::error::{github_escape(problem.removeprefix('error: '))}")
     errors = sum(f.severity == "error" for f in findings)
     unread = sum(f.code == "LWKD100" for f in findings)
+    warnings = len(findings) - errors
     print(
-        f"checked {len(files)} issues: {errors} errors, {len(findings) - errors} warnings",
+        f"checked {_count(len(files), 'file')}: {_count(errors, 'error')}, "
+        f"{_count(warnings, 'warning')}",
         file=sys.stderr,
     )
     if problems or unread:
