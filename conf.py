@@ -50,7 +50,7 @@ html_baseurl = os.environ.get(
 blog_baseurl = html_baseurl
 # Dates readers see have ONE format everywhere: "9 February 2022" (the day without a leading
 # zero, the month's English name, the year), inside <time datetime="2022-02-09">. Templates
-# write it with the `human_date` filter (lwkd_archive.pages.seo.human_date), not with
+# write it with the `human_date` filter (lwkd_archive.facts.dates.human_date), not with
 # strftime's "%-d", which not every platform knows. ablog's formats below read front matter.
 post_date_format = "%d %B %Y"
 post_date_format_short = "%Y-%m-%d"

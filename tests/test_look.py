@@ -22,8 +22,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from lwkd_archive.facts.dates import human_date
 from lwkd_archive.pages.redirects import root_path
-from lwkd_archive.pages.seo import human_date
 from tests.browser import SAMPLE_PAGES, QuietHandler, serve
 
 WIDE, PHONE = 1280, 390

@@ -28,6 +28,7 @@ from lwkd_archive.editor.check import (
     Finding,
     IssueChecker,
 )
+from lwkd_archive.facts.dates import MONTH_NUMBERS
 from lwkd_archive.facts.groups import GroupTable
 from lwkd_archive.facts.issues import SUNDAY
 from lwkd_archive.facts.keps import KepFacts
@@ -56,15 +57,6 @@ PUBLISHED_FOR = dt.timedelta(days=14)
 PLACEHOLDERS = ("POST_DATE", "POST_SLUG_DATE", "Month DD", "YYYY")
 #: Schemes a link of a post may use; the others are not addresses a reader can open.
 UNSAFE_SCHEME_RE = re.compile(r"^(?:javascript|data|file|vbscript):", re.I)
-#: The correct spellings of the month names the importer tolerates (``Feburary`` is not one).
-MONTH_SPELLINGS = {
-    spelling
-    for number in range(1, 13)
-    for spelling in (
-        dt.date(2000, number, 1).strftime("%B").lower(),
-        dt.date(2000, number, 1).strftime("%b").lower(),
-    )
-} | {"sept"}
 #: HTML elements a writer means as HTML; another ``<name>`` is text the browser hides.
 _ELEMENT_NAMES = (
     "a abbr b bdi bdo blockquote br caption cite code col colgroup dd del details dfn div "
@@ -235,7 +227,7 @@ class JekyllPostChecker(IssueChecker):
             )
             return
         month = TITLE_DATE_RE.search(title)["month"].lower()
-        if month in MONTHS and month not in MONTH_SPELLINGS:
+        if month in MONTHS and month not in MONTH_NUMBERS:
             self.add(
                 line,
                 "LWKD102",

@@ -10,6 +10,7 @@ import stat
 import sys
 from pathlib import Path
 
+from lwkd_archive.facts.dates import MONTH_NAMES
 from lwkd_archive.facts.issues import SUNDAY, coming_sunday, old_address, week_title
 from lwkd_archive.importer.command import project_root
 
@@ -132,7 +133,7 @@ def jekyll_post(week_ending: dt.date, template: str = LWKD_TEMPLATE) -> str:
     return (
         template.replace("POST_SLUG_DATE", sunday)
         .replace("POST_DATE", sunday)
-        .replace("Month DD, YYYY", f"{week_ending:%B %d, %Y}")
+        .replace("Month DD, YYYY", f"{MONTH_NAMES[week_ending.month - 1]} {week_ending:%d, %Y}")
     )
 
 

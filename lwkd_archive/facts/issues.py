@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from lwkd_archive.facts.dates import MONTH_NAMES
+
 #: The address lwkd.info gives an issue, from its publication day: ``/2022/20220209``.
 OLD_ADDRESS_RE = re.compile(r"^/(?P<year>\d{4})/(?P<stamp>\d{8})$")
 #: A week's title: ``Week Ending February 6, 2022``.
@@ -17,7 +19,7 @@ SUNDAY = 6
 
 def week_title(week_ending: dt.date) -> str:
     """``Week Ending February 6, 2022``: the title of the week's issue."""
-    return f"Week Ending {week_ending:%B} {week_ending.day}, {week_ending.year}"
+    return f"Week Ending {MONTH_NAMES[week_ending.month - 1]} {week_ending.day}, {week_ending.year}"
 
 
 def old_address(published: dt.date) -> str:

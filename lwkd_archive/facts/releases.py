@@ -34,6 +34,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from lwkd_archive.facts.dates import MONTH_NUMBERS
+
 #: A README is under 100 KB; one over this is refused unread.
 MAX_README_BYTES = 1024 * 1024
 #: The release folders of sig-release: ``release-1.33`` (no ``release-1.33-rc``, no ``../``).
@@ -41,27 +43,6 @@ FOLDER_RE = re.compile(r"release-(\d{1,3})\.(\d{1,3})")
 #: The years a Kubernetes schedule can be in; anything outside is a typo.
 FIRST_YEAR, LAST_YEAR = 2014, 2100
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 WEEKDAYS = {
     name: number
     for number, names in enumerate(
@@ -77,7 +58,7 @@ WEEKDAYS = {
     )
     for name in names
 }
-_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
+_MONTH = r"(?:" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")"
 _WEEKDAY = r"(?:" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
 #: One date as the READMEs write it: ``Monday, January 07``, ``Tuesday, Dec 8th``,
 #: ``Monday 18th May 2026``, ``Jan 3 (Tues)``, ``Monday February 26th``, ``March 22nd, 2018``.
@@ -180,7 +161,7 @@ def _plain(text: str) -> str:
 
 
 def _date_of(match: re.Match) -> tuple[int, int, int | None, int | None]:
-    month = MONTHS[(match["month"] or match["month2"]).lower()]
+    month = MONTH_NUMBERS[(match["month"] or match["month2"]).lower()]
     day = int(match["day"] or match["day2"])
     year = int(match["year"]) if match["year"] else None
     weekday = match["weekday"] or match["weekday2"]
@@ -367,9 +348,9 @@ def _table_rows(lines: list[str]) -> list[tuple[int, list[str], dict[int, int]]]
     months: dict[int, int] = {}
     for number, cells in rows:
         named = {
-            column: MONTHS[cell.strip("* ").lower()]
+            column: MONTH_NUMBERS[cell.strip("* ").lower()]
             for column, cell in enumerate(cells)
-            if cell.strip("* ").lower() in MONTHS
+            if cell.strip("* ").lower() in MONTH_NUMBERS
         }
         if len(named) >= 2:
             months = named

@@ -10,33 +10,16 @@ from pathlib import Path
 
 import yaml
 
+from lwkd_archive.facts.dates import MONTH_NUMBERS
 from lwkd_archive.facts.issues import SUNDAY, week_title
 from lwkd_archive.facts.yaml_loader import load_yaml
 from lwkd_archive.importer.findings import Finding, PostError
 
 #: Jekyll publishes only ``_posts/YYYY-MM-DD-title.md`` files.
 POST_NAME_RE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[^/]+)\.(?P<ext>md|markdown)$")
-MONTHS = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february", "feburary", "febuary"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],  # fmt: skip
-        start=1,
-    )
-    for name in names
-}
+#: The month names a title may hold: the correct spellings, and two that LWKD's titles of
+#: February 2018 carry ("Feburary"), read as what they mean.
+MONTHS = {**MONTH_NUMBERS, "feburary": 2, "febuary": 2}
 TITLE_DATE_RE = re.compile(
     r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})"
 )

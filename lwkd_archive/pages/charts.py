@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from markupsafe import Markup, escape
 
+from lwkd_archive.facts.dates import human_date
+
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
@@ -210,10 +212,6 @@ def _count(number: int, word: str) -> str:
 
 def _text_width(text: str) -> float:
     return len(text) * CHAR_WIDTH
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def _open_svg(
@@ -448,7 +446,7 @@ def kep_journey(
         f"Release cycles v{shown[0].version} to v{shown[-1].version} along a time axis, "
         f"with {len(marks)} mention{'s' if len(marks) != 1 else ''} in LWKD"
         + (
-            f", from {_long_date(marks[0].week_ending)} to {_long_date(marks[-1].week_ending)}, "
+            f", from {human_date(marks[0].week_ending)} to {human_date(marks[-1].week_ending)}, "
             f"in {len(cycles_mentioned)} release cycle{'s' if len(cycles_mentioned) != 1 else ''}"
             if marks
             else ""
@@ -497,7 +495,7 @@ def kep_journey(
                 "version": s.version,
                 "reached": s.reached,
                 "date": d.isoformat() if (d := _release_day(by_version, s.version)) else "",
-                "date_text": _long_date(d) if d else "",
+                "date_text": human_date(d) if d else "",
                 # No schedule yet: the date is the chart's estimate.
                 "estimated": bool((c := by_version.get(s.version)) and c.estimated),
             }

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lwkd_archive.facts.dates import human_date
 from lwkd_archive.facts.releases import Release, cycle_of, parse_releases, version_of
 from lwkd_archive.pages.charts import stage_chart
 from lwkd_archive.pages.generated import changed_pages
@@ -44,8 +45,6 @@ MAX_RELEASES_AHEAD = 8
 #: The sig-release file a schedule was read from, as releases.json records it.
 SCHEDULE_SOURCE_RE = re.compile(r"^releases/release-\d{1,3}\.\d{1,3}/README\.md$", re.ASCII)
 SCHEDULE_URL = "https://github.com/kubernetes/sig-release/blob/master/"
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")  # fmt: skip
 #: The dates of a cycle, in order, as a page names them.
 CYCLE_DATES = (
     ("cycle_start", "cycle begins"),
@@ -68,12 +67,6 @@ def version_key(version: str) -> tuple[int, int]:
 def build_today() -> dt.date:
     """The build's day: the day before the publication cutoff, as ablog and the issues count."""
     return (publication_cutoff() - dt.timedelta(days=1)).date()
-
-
-def day_text(day: dt.date, *, year: bool = True) -> str:
-    """``20 March 2025`` (or ``20 March``), in English whatever the machine's locale."""
-    text = f"{day.day} {MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if year else text
 
 
 # -- the facts, read once per build ------------------------------------------------
@@ -227,7 +220,7 @@ def _schedule_context(view: ReleaseView) -> dict[str, Any]:
         day = getattr(schedule, name) if schedule else None
         dates.append(
             {"label": label, "date": day.isoformat() if day else "",
-             "text": day_text(day) if day else ""}
+             "text": human_date(day) if day else ""}
         )  # fmt: skip
     source = schedule.source if schedule else ""
     release_day = schedule.release if schedule else None
@@ -236,7 +229,7 @@ def _schedule_context(view: ReleaseView) -> dict[str, Any]:
         "scheduled": schedule is not None,
         "proposed": bool(schedule and schedule.proposed),
         "released": view.released,
-        "release_text": day_text(release_day) if release_day else "",
+        "release_text": human_date(release_day) if release_day else "",
         "dates": dates,
         "schedule_url": SCHEDULE_URL + source if SCHEDULE_SOURCE_RE.match(source) else "",
     }
@@ -331,7 +324,7 @@ def issue_cycle(releases: dict[str, Release], issue: Issue) -> dict[str, Any] | 
             upcoming = {
                 "label": label,
                 "date": day.isoformat(),
-                "text": day_text(day, year=day.year != issue.week_ending.year),
+                "text": human_date(day, year=day.year != issue.week_ending.year),
             }
             break
     return {"version": release.version, "week": week, "next": upcoming}
@@ -354,7 +347,7 @@ def _between_cycles(releases: dict[str, Release], issue: Issue) -> dict[str, Any
         "next": {
             "label": f"v{coming.version} cycle begins",
             "date": coming.cycle_start.isoformat(),
-            "text": day_text(coming.cycle_start, year=coming.cycle_start.year != day.year),
+            "text": human_date(coming.cycle_start, year=coming.cycle_start.year != day.year),
         },
     }
 

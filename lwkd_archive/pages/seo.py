@@ -1,29 +1,23 @@
 """The head of every page: canonical URLs and OpenGraph tags, one viewport, dates for readers.
 
-Also the one format of a date shown to readers, ``9 February 2022`` (:func:`human_date`),
-which every template writes inside ``<time datetime="2022-02-09">``; Jinja templates have it
-as the ``human_date`` filter.
+An issue's date reads ``9 February 2022`` (:func:`lwkd_archive.facts.dates.human_date`,
+which templates have as the ``human_date`` filter), inside ``<time datetime="...">``.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lwkd_archive.config import site_url
+from lwkd_archive.facts.dates import human_date
 from lwkd_archive.reading.domain import ArchiveDomain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-#: English month names, whatever the build machine's locale (strftime's %B follows it).
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 #: docutils' own viewport tag, a second one beside the theme's.
 DOCUTILS_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
 #: Sphinx's scripts for its own search and keyboard shortcuts, which the archive does not
@@ -53,21 +47,10 @@ def asset_name(asset: object) -> str:
     return str(getattr(asset, "filename", asset)).split("?")[0].rsplit("/", 1)[-1]
 
 
-def human_date(value: date | datetime | str) -> str:
-    """``9 February 2022``: a day, a date-time or an ISO date (``2022-02-09``) as readers see it.
-
-    Formatted here, not with strftime's ``%-d``, which not every platform knows.
-    """
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
 def page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: object
 ) -> None:
     """An absolute URL and a description for OpenGraph tags; an issue's date for readers."""
-    app.builder.templates.environment.filters.setdefault("human_date", human_date)
     context["metatags"] = DOCUTILS_VIEWPORT.sub("", context.get("metatags", ""))
     stylesheets = UNUSED_STYLESHEETS
     if templatename == "lwkd/search.html":

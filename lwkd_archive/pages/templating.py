@@ -9,6 +9,8 @@ from jinja2 import FileSystemBytecodeCache
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.jinja2glue import BuiltinTemplateLoader, SphinxFileSystemLoader
 
+from lwkd_archive.facts.dates import human_date
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -35,6 +37,8 @@ def add_template_loader(app: Sphinx) -> None:
     cache = Path(app.doctreedir) / "jinja"
     cache.mkdir(parents=True, exist_ok=True)
     builder.templates.environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
+    # The one format of a date shown to readers, for every template: ``9 February 2022``.
+    builder.templates.environment.filters["human_date"] = human_date
 
 
 def newest_template_mtime(app: Sphinx) -> float:

@@ -17,9 +17,9 @@ from docutils.parsers.rst import directives
 from markupsafe import Markup
 from sphinx.util.docutils import SphinxDirective
 
+from lwkd_archive.facts.dates import MONTH_NAMES, human_date
 from lwkd_archive.outputs.record import fingerprint
 from lwkd_archive.pages.generated import changed_pages
-from lwkd_archive.pages.seo import MONTHS, human_date
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -66,7 +66,7 @@ def _months(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             months.append(
                 {
                     "number": month,
-                    "name": MONTHS[month - 1],
+                    "name": MONTH_NAMES[month - 1],
                     "anchor": row["week_ending"][:7],
                     "issues": [],
                 }
