@@ -39,6 +39,7 @@ from lwkd_archive.importer.convert import (
 from lwkd_archive.importer.jekyll import link_target
 from lwkd_archive.importer.kep_names import KEP_NUMBER_RE, KepNames
 from lwkd_archive.importer.references import NEW_NUMBERING_YEAR, OLD_NUMBER_LIMIT, add_roles
+from lwkd_archive.wording import plural
 
 ROLE_RE = re.compile(r"\{(?P<name>kep|sig|pr|mentioned)\}`(?P<text>[^`]*)`")
 HEADING_RE = re.compile(r"^(?P<marks>#{1,6})[ \t]+(?P<text>\S.*?)[ \t]*#*[ \t]*$", re.M)
@@ -618,11 +619,6 @@ def github_command(finding: Finding) -> str:
     )
 
 
-def _count(n: int, noun: str) -> str:
-    """``1 file``, ``2 files``: the summary line speaks of posts and issues alike."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "check",
@@ -716,8 +712,8 @@ def run(args: argparse.Namespace) -> int:
     unread = sum(f.code == "LWKD100" for f in findings)
     warnings = len(findings) - errors
     print(
-        f"checked {_count(len(files), 'file')}: {_count(errors, 'error')}, "
-        f"{_count(warnings, 'warning')}",
+        f"checked {plural(len(files), 'file')}: {plural(errors, 'error')}, "
+        f"{plural(warnings, 'warning')}",
         file=sys.stderr,
     )
     if problems or unread:

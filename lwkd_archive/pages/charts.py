@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from markupsafe import Markup, escape
 
 from lwkd_archive.facts.dates import human_date
+from lwkd_archive.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -203,11 +204,6 @@ def _safe_url(url: str) -> str:
     if scheme and scheme.group(1).casefold() not in {"http", "https"}:
         return ""
     return url
-
-
-def _count(number: int, word: str) -> str:
-    """``1 issue``, ``2 issues``: a count with its word."""
-    return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
 def _text_width(text: str) -> float:
@@ -630,9 +626,9 @@ def sig_activity(slug: str, name: str, rows: Sequence[Mapping[str, Any]]) -> dic
     keps = [int(r["keps"]) for r in rows]
     desc = (
         f"From v{rows[0]['version']} to v{rows[-1]['version']}: "
-        f"{_count(sum(issues), 'issue')} about {name}; its KEPs reached "
-        f"{_count(sum(keps), 'stage')}. Busiest cycle: "
-        f"{versions[issues.index(max(issues))]} ({_count(max(issues), 'issue')})."
+        f"{plural(sum(issues), 'issue')} about {name}; its KEPs reached "
+        f"{plural(sum(keps), 'stage')}. Busiest cycle: "
+        f"{versions[issues.index(max(issues))]} ({plural(max(issues), 'issue')})."
     )
     svg = bar_chart(
         f"{slug}-activity",
@@ -672,9 +668,9 @@ def years_chart(rows: Sequence[Mapping[str, Any]]) -> Markup | None:
     issues = [int(r["issues"]) for r in rows]
     keps = [int(r["keps"]) for r in rows]
     desc = (
-        f"{_count(sum(issues), 'issue')} from {years[0]} to {years[-1]}; "
+        f"{plural(sum(issues), 'issue')} from {years[0]} to {years[-1]}; "
         + "; ".join(
-            f"{y}: {_count(i, 'issue')}, {_count(k, 'KEP')}"
+            f"{y}: {plural(i, 'issue')}, {plural(k, 'KEP')}"
             for y, i, k in zip(years, issues, keps, strict=True)
         )
         + "."

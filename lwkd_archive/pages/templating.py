@@ -10,6 +10,7 @@ from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.jinja2glue import BuiltinTemplateLoader, SphinxFileSystemLoader
 
 from lwkd_archive.facts.dates import human_date
+from lwkd_archive.wording import plural
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -39,6 +40,8 @@ def add_template_loader(app: Sphinx) -> None:
     builder.templates.environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
     # The one format of a date shown to readers, for every template: ``9 February 2022``.
     builder.templates.environment.filters["human_date"] = human_date
+    # A count with its word: ``{{ issues|length|plural("issue") }}``, ``1 issue``, ``3 issues``.
+    builder.templates.environment.filters["plural"] = plural
 
 
 def newest_template_mtime(app: Sphinx) -> float:

@@ -20,6 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 from lwkd_archive.facts.dates import MONTH_NAMES, human_date
 from lwkd_archive.outputs.record import fingerprint
 from lwkd_archive.pages.generated import changed_pages
+from lwkd_archive.wording import plural
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -37,11 +38,6 @@ LATEST_DEFAULT = 12
 
 def year_pagename(year: int) -> str:
     return f"archive/{year}"
-
-
-def plural(count: int, word: str) -> str:
-    """``1 issue``, ``3 issues``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _row(domain: ArchiveDomain, entry: Issue) -> dict[str, Any]:
