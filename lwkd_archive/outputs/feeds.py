@@ -160,6 +160,7 @@ class FeedRenderer:
         self.ids = entry_ids(app, views)
         self._entry_xml: dict[str, tuple[bytes, bytes, bytes]] = {}
         self._digests: dict[tuple[str, Topic | None], str] = {}
+        self._texts: dict[tuple[str, Topic | None], tuple[str, str]] = {}
 
     def _entry_parts(self, entry: Issue) -> tuple[bytes, bytes, bytes]:
         """The entry's bytes around its link and its summary, rendered once per issue."""
@@ -205,14 +206,25 @@ class FeedRenderer:
         return head + link + middle + xml_escape(NOT_XML.sub("", summary)).encode() + tail
 
     def entry_text(self, entry: Issue, topic: Topic | None) -> tuple[str, str]:
-        """An entry's summary and link: what it said of the topic and where, or the issue's."""
-        url = self.base + self.app.builder.get_target_uri(entry.docname)
-        if topic is None:
-            return entry.summary, url
-        summary, anchor = topic_summary(
-            topic_mentions(self.app.env.domains["lwkd"], entry.docname, topic), topic
-        )
-        return (summary or entry.summary), (f"{url}#{anchor}" if anchor else url)
+        """An entry's summary and link: what it said of the topic and where, or the issue's.
+
+        Worked out once per (issue, feed): a feed's digest and, when it changed, its
+        rendering both ask for it.
+        """
+        key = (entry.docname, topic)
+        if key not in self._texts:
+            url = self.base + self.app.builder.get_target_uri(entry.docname)
+            if topic is None:
+                self._texts[key] = entry.summary, url
+            else:
+                summary, anchor = topic_summary(
+                    topic_mentions(self.app.env.domains["lwkd"], entry.docname, topic), topic
+                )
+                self._texts[key] = (
+                    (summary or entry.summary),
+                    (f"{url}#{anchor}" if anchor else url),
+                )
+        return self._texts[key]
 
     def render(
         self, title: str, pagename: str, entries: list[Issue], topic: Topic | None = None
