@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> dict[str, object]:
     config.register(app)
     # The archive's mark as every site's icon, unless conf.py names another.
-    app.connect("config-inited", seo.default_favicon)
+    app.connect("build-finished", seo.write_favicon)
     # The environment Sphinx loads is left out of the garbage collector's passes.
     heap.setup(app)
     # Imported pages (archive/) are inert: no file read, no raw output, no image from elsewhere.

@@ -13,6 +13,13 @@ def test_basic_archive_builds_without_warnings(app):
     assert "Week Ending March 10, 2024" in page
     index = (app.outdir / "index.html").read_text(encoding="utf-8")
     assert "issues/2024-03-10.html" in index
+    # The archive's mark is every site's icon; the configuration, which Sphinx records
+    # to decide what to rebuild, does not hold where the package is installed.
+    from lwkd_archive.pages.seo import FAVICON
+
+    assert not app.config.html_favicon
+    assert '<link rel="icon" href="../_static/favicon.svg"/>' in page
+    assert (app.outdir / "_static" / "favicon.svg").read_bytes() == FAVICON.read_bytes()
 
 
 def test_the_collector_runs_again_after_a_build_and_the_loaded_environment_is_released(

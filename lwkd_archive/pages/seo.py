@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from lwkd_archive.config import site_url
 from lwkd_archive.facts.dates import human_date
+from lwkd_archive.files import write_atomically
+from lwkd_archive.outputs.recovery import reporting_write_errors
 from lwkd_archive.reading.domain import ArchiveDomain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
 
 #: docutils' own viewport tag, a second one beside the theme's.
 DOCUTILS_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
@@ -35,11 +36,18 @@ SEARCH_PAGE_UNUSED = ("basic.css",)
 FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.svg"
 
 
-def default_favicon(app: Sphinx, config: Config) -> None:
-    """Every archive site has the archive's mark as its icon, unless conf.py names another:
-    without one, browsers ask for ``/favicon.ico``, which no site of the archive has."""
-    if not config.html_favicon:
-        config.html_favicon = str(FAVICON)
+#: Where the mark is served, beside the site's other assets.
+FAVICON_TARGET = "_static/favicon.svg"
+
+
+def write_favicon(app: Sphinx, exception: Exception | None) -> None:
+    """Every archive site has the archive's mark as its icon, unless conf.py names another
+    (``html_favicon``): without one, browsers ask for ``/favicon.ico``, which no site of
+    the archive has. Written by the archive, not set in the configuration, whose record
+    would then hold where the package is installed."""
+    if exception is None and app.builder.format == "html" and not app.config.html_favicon:
+        with reporting_write_errors(app):
+            write_atomically(Path(app.builder.outdir) / FAVICON_TARGET, FAVICON.read_bytes())
 
 
 def asset_name(asset: object) -> str:
@@ -52,6 +60,8 @@ def page_context(
 ) -> None:
     """An absolute URL and a description for OpenGraph tags; an issue's date for readers."""
     context["metatags"] = DOCUTILS_VIEWPORT.sub("", context.get("metatags", ""))
+    if not app.config.html_favicon:
+        context["favicon_url"] = context["pathto"](FAVICON_TARGET, 1)
     stylesheets = UNUSED_STYLESHEETS
     if templatename == "lwkd/search.html":
         stylesheets += SEARCH_PAGE_UNUSED
